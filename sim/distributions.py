@@ -1,0 +1,159 @@
+"""A small tagged family of distributions used in scenario files.
+
+Each is a frozen pydantic model with a ``kind`` tag, a ``mean`` and ``sample(rng)``, so a
+scenario can say ``hours_per_week = {kind = "lognormal", mean = 6, sd = 4}`` and a
+deterministic test can say ``hours_per_week = 5`` (a bare number means "fixed").
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+DIST_KINDS = ("fixed", "exponential", "lognormal", "gamma", "triangular", "uniform")
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    def __repr__(self) -> str:  # readable in logs and error messages
+        data = self.model_dump(by_alias=True)
+        fields = ", ".join(f"{k}={v!r}" for k, v in data.items() if k != "kind")
+        return f"{self.kind}({fields})"  # type: ignore[attr-defined]
+
+    __str__ = __repr__
+
+
+class Fixed(_Dist):
+    """Always the same value: the way to switch randomness off for a process."""
+
+    kind: Literal["fixed"] = "fixed"
+    value: float = Field(ge=0)
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return self.value
+
+
+class Exponential(_Dist):
+    """Memoryless durations (e.g. package length under a constant hazard)."""
+
+    kind: Literal["exponential"] = "exponential"
+    mean_value: float = Field(gt=0, alias="mean")
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+
+    @property
+    def mean(self) -> float:
+        return self.mean_value
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.exponential(self.mean_value))
+
+
+class _MeanSd(_Dist):
+    mean_value: float = Field(gt=0, alias="mean")
+    sd: float = Field(gt=0)
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+
+    @property
+    def mean(self) -> float:
+        return self.mean_value
+
+
+class LogNormal(_MeanSd):
+    """Right-skewed positive values given by their own mean and sd (not the log's)."""
+
+    kind: Literal["lognormal"] = "lognormal"
+
+    def sample(self, rng: np.random.Generator) -> float:
+        sigma2 = math.log1p((self.sd / self.mean_value) ** 2)
+        mu = math.log(self.mean_value) - sigma2 / 2
+        return float(rng.lognormal(mu, math.sqrt(sigma2)))
+
+
+class Gamma(_MeanSd):
+    """Positive values by mean and sd; less heavy-tailed than the lognormal."""
+
+    kind: Literal["gamma"] = "gamma"
+
+    def sample(self, rng: np.random.Generator) -> float:
+        shape = (self.mean_value / self.sd) ** 2
+        return float(rng.gamma(shape, self.sd**2 / self.mean_value))
+
+
+class Triangular(_Dist):
+    """A planner's 'least, most likely, most' guess."""
+
+    kind: Literal["triangular"] = "triangular"
+    low: float = Field(ge=0)
+    mode: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high or self.low == self.high:
+            raise ValueError(
+                f"needs low <= mode <= high and low < high, got {self.low}, {self.mode}, "
+                f"{self.high}"
+            )
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.mode + self.high) / 3
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.triangular(self.low, self.mode, self.high))
+
+
+class Uniform(_Dist):
+    """Any value between low and high equally likely."""
+
+    kind: Literal["uniform"] = "uniform"
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if not self.low < self.high:
+            raise ValueError(f"needs low < high, got low={self.low}, high={self.high}")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+    def sample(self, rng: np.random.Generator) -> float:
+        return float(rng.uniform(self.low, self.high))
+
+
+def _number_means_fixed(value: Any) -> Any:
+    """Let a bare number stand for a fixed value, and say clearly what a tag must be."""
+    if isinstance(value, bool):
+        return value  # rejected by the union with a clear message
+    if isinstance(value, int | float):
+        return {"kind": "fixed", "value": float(value)}
+    if isinstance(value, dict) and "kind" not in value:
+        raise ValueError(
+            f"a distribution needs kind = one of {', '.join(DIST_KINDS)} (or a plain number)"
+        )
+    if isinstance(value, dict) and value.get("kind") not in DIST_KINDS:
+        raise ValueError(
+            f"unknown distribution kind {value.get('kind')!r}; use one of {', '.join(DIST_KINDS)}"
+        )
+    return value
+
+
+Distribution = Annotated[
+    Fixed | Exponential | LogNormal | Gamma | Triangular | Uniform,
+    BeforeValidator(_number_means_fixed),
+    Field(discriminator="kind"),
+]

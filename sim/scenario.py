@@ -1,0 +1,472 @@
+"""The scenario: every input to one simulated care micro-enterprise, as a frozen value.
+
+A scenario is read from TOML into these pydantic models. Every model forbids unknown keys (a
+misspelt key is an error, not a silently ignored default), every field has a unit in its name
+or description and a default, so a five-line file runs. Nothing mutates a scenario: variants
+are made with :meth:`Scenario.with_overrides`.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.distributions import Distribution, Exponential, Fixed, LogNormal, Uniform
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+DEFAULT_SCENARIO = SCENARIO_DIR / "home_care_self_funders.toml"
+
+CHANNELS = ("self_funder", "direct_payment", "professional", "word_of_mouth", "local_authority")
+PAYERS = ("self_funder", "direct_payment", "local_authority")
+NonNegative = Annotated[float, Field(ge=0)]
+InvoiceCycle = Literal["weekly", "four_weekly", "monthly"]
+
+
+class Section(BaseModel):
+    """Base for every scenario section: frozen, strict types, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+
+
+class Business(Section):
+    name: str = Field("A care micro-enterprise", description="Shown in reports.")
+    service: Literal["home_care", "home_support", "day_activities"] = Field(
+        "home_care",
+        description="home_care = personal care at home (must be CQC-registered); home_support "
+        "= companionship, shopping, cleaning; day_activities = group sessions.",
+    )
+    regulated: bool = Field(
+        True, description="CQC-registered: pays the regulation fee and spends admin time on it."
+    )
+    start_cash: float = Field(8000.0, ge=0, description="£ in the bank on day 0.")
+    overdraft: float = Field(
+        0.0, ge=0, description="£ overdraft limit: insolvent when cash < -overdraft."
+    )
+    staff_ceiling: int = Field(
+        4, ge=0, le=50, description="Most employees (besides the owner) the business will hire."
+    )
+    regulation_fee_per_year: float = Field(
+        926.0, ge=0, description="£/year CQC fee, paid only when regulated."
+    )
+    regulation_admin_hours_per_week: float = Field(
+        3.0, ge=0, le=40, description="h/week of owner time regulation takes, when regulated."
+    )
+
+    @model_validator(mode="after")
+    def _personal_care_is_regulated(self) -> Business:
+        if self.service == "home_care" and not self.regulated:
+            raise ValueError(
+                "home_care is personal care and must be regulated (CQC); use "
+                "service = 'home_support' for an unregulated service"
+            )
+        return self
+
+
+class Owner(Section):
+    care_hours_per_week: float = Field(
+        25.0, ge=0, le=70, description="h/week the owner delivers care themself."
+    )
+    admin_hours_per_week: float = Field(
+        10.0, ge=0, le=60, description="h/week of admin, phone and marketing (not billable)."
+    )
+    extra_cover_hours_per_week: float = Field(
+        8.0, ge=0, le=40, description="h/week beyond care hours the owner will work to cover gaps."
+    )
+    min_drawings_per_month: float = Field(
+        1200.0, ge=0, description="£/month the owner needs to live on."
+    )
+    cash_reserve: float = Field(
+        500.0, ge=0, description="£ the owner leaves in the bank before taking drawings."
+    )
+    months_below_min_before_exit: int = Field(
+        6, ge=1, le=120, description="Consecutive months below minimum drawings before giving up."
+    )
+    sickness_days_per_year: float = Field(
+        4.7, ge=0, le=260, description="Working days/year off sick."
+    )
+
+
+class Staff(Section):
+    initial_staff: int = Field(0, ge=0, le=50, description="Employees in post on day 0.")
+    wage_per_hour: float = Field(12.60, gt=0, description="£/h paid for care and travel time.")
+    contract: Literal["zero_hours", "contracted"] = Field(
+        "zero_hours", description="zero_hours = paid for hours worked; contracted = guaranteed."
+    )
+    contracted_hours_per_week: float = Field(
+        16.0, ge=0, le=48, description="h/week guaranteed (used only when contract = contracted)."
+    )
+    desired_hours_per_week: float = Field(
+        25.0, gt=0, le=60, description="h/week a care worker wants; fewer raises turnover."
+    )
+    max_hours_per_week: float = Field(
+        35.0, gt=0, le=60, description="h/week of care one worker can deliver (incl. travel)."
+    )
+    sickness_days_per_year: float = Field(4.8, ge=0, le=260, description="Days/year off sick.")
+    sickness_spell_days: Distribution = Field(
+        Fixed(value=3.0), description="Working days per spell of sickness (5 = a whole week)."
+    )
+    turnover_per_year: float = Field(
+        0.25, ge=0, lt=1, description="Share of staff leaving in a year when given desired hours."
+    )
+    turnover_shortfall_factor: float = Field(
+        2.0,
+        ge=0,
+        le=20,
+        description="Leaving hazard multiplier per unit hours shortfall: hazard = base * (1 + "
+        "factor * shortfall share).",
+    )
+    time_to_hire_days: Distribution = Field(
+        LogNormal(mean=42.0, sd=21.0), description="Days from opening a vacancy to a start."
+    )
+    recruitment_cost: float = Field(
+        650.0, ge=0, description="£ per hire (advert, DBS check, induction training)."
+    )
+    hire_when_utilisation_above: float = Field(
+        0.85, gt=0, le=1, description="Open a vacancy when committed hours exceed this share."
+    )
+    travel_minutes_per_visit: float = Field(
+        10.0, ge=0, le=120, description="Paid travel minutes between visits."
+    )
+    miles_per_visit: float = Field(3.0, ge=0, le=100, description="Miles driven per visit.")
+    mileage_rate_per_mile: float = Field(0.45, ge=0, description="£/mile reimbursed.")
+    holiday_accrual_rate: float = Field(
+        0.1207, ge=0, le=0.5, description="Holiday pay as a share of hours worked."
+    )
+    employer_ni_rate: float = Field(0.15, ge=0, le=1, description="Employer NI share of pay.")
+    ni_threshold_per_year: float = Field(
+        5000.0, ge=0, description="£/year per employee below which no employer NI is due."
+    )
+    employment_allowance_per_year: float = Field(
+        0.0, ge=0, description="£/year off employer NI (0 = not claimed)."
+    )
+    pension_rate: float = Field(0.03, ge=0, le=1, description="Employer pension share.")
+    pension_lower_per_year: float = Field(
+        6240.0, ge=0, description="£/year of earnings on which no pension is due."
+    )
+    pension_trigger_per_year: float = Field(
+        10000.0, ge=0, description="£/year earnings at which auto-enrolment starts."
+    )
+
+    @model_validator(mode="after")
+    def _hours_consistent(self) -> Staff:
+        if self.contract == "contracted" and self.contracted_hours_per_week > self.max_hours_per_week:
+            raise ValueError(
+                f"contracted_hours_per_week ({self.contracted_hours_per_week}) exceeds "
+                f"max_hours_per_week ({self.max_hours_per_week})"
+            )
+        return self
+
+
+class Costs(Section):
+    fixed_monthly: dict[str, NonNegative] = Field(
+        default_factory=lambda: {"phone_and_software": 90.0, "accountant": 80.0, "office": 0.0},
+        description="£/month by item.",
+    )
+    annual_fees: dict[str, NonNegative] = Field(
+        default_factory=lambda: {"insurance": 1200.0},
+        description="£/year by item, paid in the first month and every 12 months.",
+    )
+    startup_costs: float = Field(2500.0, ge=0, description="£ spent on day 0.")
+    marketing_per_month: float = Field(50.0, ge=0, description="£/month on advertising.")
+
+
+
+class Channel(Section):
+    """A source of referrals with the price and payment terms of the clients it brings."""
+
+    referrals_per_month: float = Field(0.0, ge=0, le=200, description="Referrals/month.")
+    price_per_hour: float = Field(27.0, ge=0, description="£ charged per delivered hour.")
+    payer: Literal["self_funder", "direct_payment"] = Field(
+        "self_funder", description="Who pays for the clients this channel brings."
+    )
+    invoice_cycle: InvoiceCycle = Field("four_weekly", description="How often invoices go out.")
+    payment_lag_days: Distribution = Field(
+        Fixed(value=14.0), description="Days from invoice to payment."
+    )
+    bad_debt_share: float = Field(
+        0.01, ge=0, le=1, description="Share of invoiced £ never paid."
+    )
+    hours_per_week: Distribution | None = Field(
+        None, description="h/week of care per client; unset = clients.hours_per_week."
+    )
+
+
+class WordOfMouth(Channel):
+    referrals_per_client_per_month: float = Field(
+        0.03,
+        ge=0,
+        le=5,
+        description="Referrals/month per current client, scaled by satisfaction (0-1).",
+    )
+
+
+class CouncilChannel(Section):
+    """Local-authority referrals: price and payment terms are the council's (see [council])."""
+
+    referrals_per_month: float = Field(
+        0.0, ge=0, le=500, description="LA referrals/month offered to the providers on its list."
+    )
+    hours_per_week: Distribution | None = Field(
+        None, description="h/week per council-funded client; unset = clients.hours_per_week."
+    )
+
+
+class Channels(Section):
+    self_funder: Channel = Field(
+        default_factory=lambda: Channel(referrals_per_month=0.8, price_per_hour=27.0)
+    )
+    direct_payment: Channel = Field(
+        default_factory=lambda: Channel(
+            referrals_per_month=0.3,
+            price_per_hour=25.0,
+            payer="direct_payment",
+            payment_lag_days=Fixed(value=21.0),
+        )
+    )
+    professional: Channel = Field(
+        default_factory=lambda: Channel(referrals_per_month=0.2, price_per_hour=27.0)
+    )
+    word_of_mouth: WordOfMouth = Field(
+        default_factory=lambda: WordOfMouth(referrals_per_month=0.1, price_per_hour=27.0)
+    )
+    local_authority: CouncilChannel = Field(default_factory=CouncilChannel)
+
+
+class Clients(Section):
+    hours_per_week: Distribution = Field(
+        LogNormal(mean=6.0, sd=4.0), description="h/week of care per client."
+    )
+    visit_minutes: float = Field(60.0, ge=15, le=600, description="Minutes per visit.")
+    package_months: Distribution = Field(
+        Exponential(mean=20.0), description="Months until a package ends for outside reasons."
+    )
+    leave_per_missed_share: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="Weekly chance of leaving if every hour in a week is missed (scales).",
+    )
+    leave_per_discontinuity: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="Weekly chance of leaving if no hour is from the regular carer (scales).",
+    )
+    waiting_list_places: int = Field(0, ge=0, le=50, description="Referrals that may wait.")
+    waiting_patience_days: float = Field(14.0, ge=0, description="Days a referral waits.")
+
+
+class Council(Section):
+    """The local authority's referral policy and terms (mechanism 2)."""
+
+    framework: Literal["none", "closed", "open", "spot"] = Field(
+        "none",
+        description="none = no LA work; closed = on the list only by winning a tender; open = "
+        "join after an application delay; spot = occasional spot purchases.",
+    )
+    on_framework_at_start: bool = Field(False, description="closed: already on the list?")
+    retender_every_months: int = Field(36, ge=1, le=240, description="closed: months.")
+    first_retender_month: int = Field(24, ge=1, le=600, description="closed: first tender.")
+    tender_win_probability: float = Field(0.3, ge=0, le=1, description="closed: chance.")
+    application_delay_months: int = Field(3, ge=0, le=60, description="open: months to join.")
+    spot_share: float = Field(
+        0.1, ge=0, le=1, description="spot: share of area referrals bought on the spot market."
+    )
+    allocation: Literal["first_to_respond", "equal_share", "past_performance"] = Field(
+        "equal_share", description="How offers are shared among listed providers."
+    )
+    providers_on_list: int = Field(12, ge=1, le=500, description="Providers sharing offers.")
+    office_hours_per_week: float = Field(
+        40.0, gt=0, description="first_to_respond: h/week offers are broadcast."
+    )
+    competitor_reachability: float = Field(
+        1.0, gt=0, le=1, description="first_to_respond: share of office hours rivals answer."
+    )
+    competitor_continuity: float = Field(
+        0.75, gt=0, le=1, description="past_performance: rivals' share of hours by regular carer."
+    )
+    rate_per_hour: float = Field(24.10, ge=0, description="£/h the council pays.")
+    invoice_cycle: InvoiceCycle = Field("four_weekly", description="How often invoices go out.")
+    payment_lag_days: Distribution = Field(
+        LogNormal(mean=35.0, sd=12.0), description="Days from invoice to payment."
+    )
+    bad_debt_share: float = Field(0.0, ge=0, le=1, description="Share never paid.")
+
+
+class Coordinator(Section):
+    start_month: int = Field(1, ge=1, description="First month of support.")
+    months: int = Field(0, ge=0, le=600, description="Months of support (0 = none).")
+    extra_referrals_per_month: float = Field(
+        0.0, ge=0, le=50, description="Professional referrals/month added while supported."
+    )
+    admin_hours_saved_per_week: float = Field(
+        0.0, ge=0, le=40, description="Owner admin h/week the coordinator takes on."
+    )
+
+
+class Introduction(Section):
+    start_month: int = Field(1, ge=1, description="Month introductions to referrers begin.")
+    months: int = Field(0, ge=0, le=600, description="Months they last (0 = none).")
+    extra_professional_referrals_per_month: float = Field(
+        0.0, ge=0, le=50, description="Professional referrals/month added."
+    )
+
+
+class Support(Section):
+    """Start-up support (mechanism 6)."""
+
+    grant_amount: float = Field(0.0, ge=0, description="£ grant.")
+    grant_month: int = Field(1, ge=1, description="Month the grant arrives.")
+    loan_amount: float = Field(0.0, ge=0, description="£ loan.")
+    loan_month: int = Field(1, ge=1, description="Month the loan is drawn.")
+    loan_apr: float = Field(0.08, ge=0, le=1, description="Annual interest rate.")
+    loan_term_months: int = Field(36, ge=1, le=360, description="Months of equal repayments.")
+    coordinator: Coordinator = Field(default_factory=Coordinator)
+    introduction: Introduction = Field(default_factory=Introduction)
+
+
+class Uplifts(Section):
+    """Annual rises (mechanism 9), applied at the start of month_of_year."""
+
+    month_of_year: int = Field(4, ge=1, le=12, description="Calendar month (4 = April).")
+    wage_per_year: float = Field(0.04, ge=-0.5, le=1, description="Share the wage rises.")
+    wage_floor_per_hour: float = Field(12.21, ge=0, description="£/h legal minimum wage.")
+    wage_floor_per_year: float = Field(0.041, ge=-0.5, le=1, description="Rise of the floor.")
+    price_per_year: float = Field(0.04, ge=-0.5, le=1, description="Private price rise.")
+    council_rate_per_year: float = Field(0.056, ge=-0.5, le=1, description="Council rate rise.")
+    overheads_per_year: float = Field(0.03, ge=-0.5, le=1, description="Overhead rise.")
+
+
+class DayActivities(Section):
+    """Session-based service (used when business.service = 'day_activities')."""
+
+    sessions_per_week: int = Field(4, ge=1, le=21, description="Sessions/week.")
+    places_per_session: int = Field(10, ge=1, le=100, description="Attendees/session.")
+    session_hours: float = Field(5.0, gt=0, le=12, description="h per session.")
+    staff_ratio: float = Field(
+        5.0, gt=0, le=50, description="Attendees per member of staff (owner included)."
+    )
+    attendances_per_week: Distribution = Field(
+        Uniform(low=1.0, high=3.0),
+        description="Sessions/week a client attends (rounded, at least 1).",
+    )
+    price_per_attendance: float = Field(45.0, ge=0, description="£ per attendance.")
+
+
+class Failure(Section):
+    insolvency: bool = Field(True, description="Fail when cash < -overdraft at a month end.")
+    owner_exit: bool = Field(True, description="Fail when the owner gives up.")
+
+
+class RunSettings(Section):
+    months: int = Field(60, ge=1, le=600, description="Horizon in months.")
+    seed: int = Field(20261124, ge=0, description="Base seed of all random streams.")
+    start_month_of_year: int = Field(4, ge=1, le=12, description="Calendar month of month 1.")
+
+
+class Scenario(Section):
+    """One care micro-enterprise and its environment."""
+
+    business: Business = Field(default_factory=Business)
+    owner: Owner = Field(default_factory=Owner)
+    staff: Staff = Field(default_factory=Staff)
+    costs: Costs = Field(default_factory=Costs)
+    channels: Channels = Field(default_factory=Channels)
+    clients: Clients = Field(default_factory=Clients)
+    council: Council = Field(default_factory=Council)
+    support: Support = Field(default_factory=Support)
+    uplifts: Uplifts = Field(default_factory=Uplifts)
+    day_activities: DayActivities = Field(default_factory=DayActivities)
+    failure: Failure = Field(default_factory=Failure)
+    run: RunSettings = Field(default_factory=RunSettings)
+
+    @model_validator(mode="after")
+    def _owner_hours(self) -> Scenario:
+        admin = self.owner.admin_hours_per_week
+        if self.business.regulated:
+            admin += self.business.regulation_admin_hours_per_week
+        if self.owner.care_hours_per_week + admin > 80:
+            raise ValueError(
+                f"owner care + admin hours ({self.owner.care_hours_per_week + admin:g} h/week) "
+                "exceed 80 h/week"
+            )
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data, with distributions written as in scenario files."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+    def to_toml(self) -> str:
+        return tomli_w.dumps(self.to_dict())
+
+    def with_overrides(self, overrides: dict[str, Any]) -> Scenario:
+        """A new scenario with dotted-path values replaced; this one is left unchanged.
+
+        ``scenario.with_overrides({"staff.wage_per_hour": 13.0})``. Unknown paths and bad
+        values raise :class:`sim.validation.ScenarioError` naming the path.
+        """
+        from sim.validation import ScenarioError, validate_dict
+
+        data = copy.deepcopy(self.to_dict())
+        for path, value in overrides.items():
+            _set_dotted(data, path, value, ScenarioError)
+        return validate_dict(data, source="overrides")
+
+
+def _set_dotted(data: dict[str, Any], path: str, value: Any, error: type[Exception]) -> None:
+    keys = path.split(".")
+    node: Any = data
+    model: Any = Scenario
+    for depth, key in enumerate(keys):
+        last = depth == len(keys) - 1
+        if isinstance(node, dict) and key in node:
+            if last:
+                node[key] = value
+                return
+            node = node[key]
+            model = None
+            continue
+        fields = getattr(model, "model_fields", None) if model is not None else None
+        if last and isinstance(node, dict) and (fields is None or key in fields):
+            node[key] = value  # a field left unset (None) or a new item in a free-form table
+            return
+        raise error([(path, f"unknown setting (no '{key}' under '{'.'.join(keys[:depth])}')")])
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a TOML scenario file.
+
+    Raises :class:`sim.validation.ScenarioError` with every problem found.
+    """
+    from sim.validation import ScenarioError, validate_dict
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([("file", f"no such file: {path}")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([("file", f"{path} is a folder, not a scenario file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([("file", f"cannot read {path}: {exc}")]) from None
+    return loads_scenario(text, source=str(path))
+
+
+def loads_scenario(text: str, source: str = "<text>") -> Scenario:
+    """Parse and validate scenario TOML given as text (e.g. an upload)."""
+    from sim.validation import ScenarioError, validate_dict
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([("toml", f"syntax error: {exc}")], source=source) from None
+    return validate_dict(data, source=source)
+
+
+def save_scenario(scenario: Scenario, path: str | Path) -> None:
+    Path(path).write_text(scenario.to_toml(), encoding="utf-8")
