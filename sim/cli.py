@@ -41,6 +41,11 @@ def _load(path: Path | None) -> Scenario:
         raise _fail(exc.describe()) from None
 
 
+@app.callback()
+def _root() -> None:
+    """Simulate a care micro-enterprise: does it cover its costs, and if not, when and why?"""
+
+
 @app.command()
 def validate(
     file: Annotated[Path, typer.Argument(help="Scenario TOML file to check.")],
