@@ -1,0 +1,64 @@
+"""One replication of one scenario: ``simulate(scenario, replication) -> Run``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sim.model.provider import Provider
+from sim.scenario import Scenario
+
+BREAKEVEN_WINDOW = 3  # months in the rolling operating result
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one replication ended."""
+
+    failed: bool
+    failure_month: int | None
+    failure_cause: str | None
+    breakeven_month: int | None
+    final_cash: float
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One replication: a row per month traded (up to and including a failure) and its end."""
+
+    monthly: pd.DataFrame
+    outcome: Outcome
+
+
+def simulate(scenario: Scenario, replication: int = 0) -> Run:
+    """Simulate one replication; same scenario, seed and replication give identical results."""
+    provider = Provider(scenario, replication)
+    provider.run()
+    monthly = pd.DataFrame(provider.rows)
+    results = monthly["operating_result"].tolist()
+    outcome = Outcome(
+        failed=provider.failed,
+        failure_month=provider.failure_month,
+        failure_cause=provider.failure_cause,
+        breakeven_month=breakeven_month(results),
+        final_cash=float(monthly["cash_close"].iloc[-1]),
+    )
+    return Run(monthly=monthly, outcome=outcome)
+
+
+def breakeven_month(operating_results: list[float], window: int = BREAKEVEN_WINDOW) -> int | None:
+    """First month (1-based) from which the rolling ``window``-month result stays >= 0.
+
+    Months before a full window use what there is so far. None when the last rolling
+    result is negative (the business never settled into covering its costs).
+    """
+    rolling = []
+    for i in range(len(operating_results)):
+        rolling.append(sum(operating_results[max(0, i - window + 1) : i + 1]))
+    answer = None
+    for i in range(len(rolling) - 1, -1, -1):
+        if rolling[i] < 0:
+            break
+        answer = i + 1
+    return answer
