@@ -1,0 +1,382 @@
+"""Statistics on stacked replication tables: survival, break-even, cash bands, comparisons.
+
+Every figure a user sees is a Monte Carlo estimate, so each one here comes with an
+interval or a band. The functions are pure: they take the ``runs`` table (one row per
+replication) and/or the ``monthly`` panel (replication x month) and return new tables or
+plain values; nothing is cached or mutated. ``scipy.stats`` is imported lazily, only when
+a t interval is needed, because importing it costs about a second.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "breakeven_by",
+    "cash_quantiles",
+    "declined_by_channel",
+    "failure_causes",
+    "final_cash_quantiles",
+    "mean_with_ci",
+    "median_failure_month",
+    "paired_difference",
+    "share_of_months_not_covering_costs",
+    "summarise",
+    "summary_months",
+    "survival_at",
+    "survival_curve",
+    "unpaired_difference",
+    "wilson_interval",
+]
+
+CONFIDENCE = 0.95
+SUMMARY_MONTHS = (12, 24, 36, 60)
+
+
+# --- proportions ---------------------------------------------------------------------------
+
+
+def wilson_interval(
+    successes: Any, n: Any, confidence: float = CONFIDENCE
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a binomial proportion (vectorised).
+
+    Wilson rather than the normal (Wald) interval because survival shares are often near
+    0 or 1, where Wald collapses to zero width or leaves [0, 1].
+
+    Args:
+        successes: Count(s) of successes.
+        n: Number(s) of trials; where 0 the interval is NaN.
+        confidence: Two-sided coverage.
+
+    Returns:
+        Arrays ``(lower, upper)`` within [0, 1] (NaN where ``n`` is 0).
+    """
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    # Exact ends: at k = 0 or k = n the formula gives 0 or 1 only up to rounding.
+    lower = np.where((k == 0) & (n > 0), 0.0, np.clip(centre - half, 0.0, 1.0))
+    upper = np.where((k == n) & (n > 0), 1.0, np.clip(centre + half, 0.0, 1.0))
+    return lower, upper
+
+
+def _month_values(column: pd.Series) -> np.ndarray:
+    """Months as floats with NaN for 'never', whatever the column's dtype (Int64, object)."""
+    return pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
+
+
+def _failure_months(runs: pd.DataFrame) -> np.ndarray:
+    """Failure month per replication, NaN where it did not fail."""
+    failed = runs["failed"].astype(bool).to_numpy()
+    months = _month_values(runs["failure_month"])
+    if np.isnan(months[failed]).any():
+        raise ValueError("runs: a failed replication has no failure_month")
+    return np.where(failed, months, np.nan)
+
+
+def _proportion_table(months: Iterable[int], hits: Sequence[int], n: int) -> pd.DataFrame:
+    """Estimate and Wilson interval per month, from counts of 'successes' per month."""
+    hits_arr = np.asarray(hits, dtype=float)
+    lower, upper = wilson_interval(hits_arr, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = hits_arr / n
+    return pd.DataFrame(
+        {"month": list(months), "estimate": estimate, "lower": lower, "upper": upper, "n": n}
+    )
+
+
+def summary_months(months: Iterable[int], horizon: int) -> list[int]:
+    """Cap requested months at the horizon and drop repeats, keeping their order.
+
+    A run cannot say anything about month 60 when it stops at 36, so 60 becomes 36.
+    """
+    capped: list[int] = []
+    for month in months:
+        if month < 0:
+            raise ValueError(f"months must be >= 0, got {month}")
+        month = min(int(month), horizon)
+        if month not in capped:
+            capped.append(month)
+    return capped
+
+
+# --- survival and break-even ---------------------------------------------------------------
+
+
+def survival_curve(runs: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """Share of replications still trading at the end of each month 0..horizon.
+
+    A business that fails in month m is not trading at month m. Every replication is
+    followed to the horizon, so there is no censoring and a binomial share is exact.
+
+    Returns:
+        Columns ``month``, ``survival``, ``lower``, ``upper`` (95% Wilson), ``n``.
+    """
+    fail = _failure_months(runs)
+    months = np.arange(horizon + 1)
+    failed_by = (fail[None, :] <= months[:, None]).sum(axis=1)
+    table = _proportion_table(months, len(runs) - failed_by, len(runs))
+    return table.rename(columns={"estimate": "survival"})
+
+
+def survival_at(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.DataFrame:
+    """Survival (with 95% Wilson CI) at selected months, capped at the horizon.
+
+    Returns:
+        Columns ``month``, ``estimate``, ``lower``, ``upper``, ``n``.
+    """
+    chosen = summary_months(months, horizon)
+    fail = _failure_months(runs)
+    alive = [int(len(runs) - (fail <= m).sum()) for m in chosen]
+    return _proportion_table(chosen, alive, len(runs))
+
+
+def breakeven_by(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.DataFrame:
+    """Chance of having reached break-even by each month (``breakeven_month <= m``).
+
+    Replications that later fail still count once they broke even: the question is how
+    soon the business covers its costs, not whether it lasts.
+
+    Returns:
+        Columns ``month``, ``estimate``, ``lower``, ``upper`` (95% Wilson), ``n``.
+    """
+    chosen = summary_months(months, horizon)
+    reached = _month_values(runs["breakeven_month"])
+    hits = [int((reached <= m).sum()) for m in chosen]
+    return _proportion_table(chosen, hits, len(runs))
+
+
+def median_failure_month(runs: pd.DataFrame) -> dict[str, float | int | None]:
+    """Median month of failure among replications that fail, and how many failed.
+
+    This is conditional on failing (how quickly failures happen), not the median
+    survival time of all replications, which may not exist if fewer than half fail.
+
+    Returns:
+        ``{"median": float | None, "n_failed": int}``.
+    """
+    fail = _failure_months(runs)
+    fail = fail[~np.isnan(fail)]
+    median = float(np.median(fail)) if fail.size else None
+    return {"median": median, "n_failed": int(fail.size)}
+
+
+def failure_causes(runs: pd.DataFrame) -> dict[str, Any]:
+    """Most common failure cause and each cause's share of the failures.
+
+    Ties for the most common cause are broken alphabetically so the answer is stable.
+
+    Returns:
+        ``{"most_common": str | None, "shares": {cause: share}, "counts": {cause: n}}``.
+    """
+    failed = runs["failed"].astype(bool)
+    causes = runs.loc[failed, "failure_cause"].fillna("unknown").astype(str)
+    counts = sorted(causes.value_counts().items(), key=lambda kv: (-kv[1], kv[0]))
+    total = sum(n for _, n in counts)
+    return {
+        "most_common": counts[0][0] if counts else None,
+        "shares": {cause: n / total for cause, n in counts},
+        "counts": {cause: int(n) for cause, n in counts},
+    }
+
+
+# --- monthly panel -------------------------------------------------------------------------
+
+
+def share_of_months_not_covering_costs(monthly: pd.DataFrame) -> float:
+    """Share of all trading months (all rows, all replications) with an operating loss.
+
+    Pooled over rows rather than averaged per replication, so a replication that trades
+    longer weighs more, as its months do in reality. NaN when there are no rows.
+    """
+    if monthly.empty:
+        return math.nan
+    return float((monthly["operating_result"] < 0).mean())
+
+
+def _quantile_label(q: float) -> str:
+    return f"p{q * 100:g}"
+
+
+def cash_quantiles(
+    monthly: pd.DataFrame, quantiles: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 0.9)
+) -> pd.DataFrame:
+    """Quantiles of closing cash per month over the replications still present that month.
+
+    Failed replications drop out after their failure month rather than counting as zero,
+    so late bands describe survivors; ``n`` says how many there are.
+
+    Returns:
+        Columns ``month``, ``n`` and one ``p<q>`` column per quantile (``p10``, ``p50``, ...).
+    """
+    labels = [_quantile_label(q) for q in quantiles]
+    if monthly.empty:
+        return pd.DataFrame(columns=["month", "n", *labels])
+    grouped = monthly.groupby("month")["cash_close"]
+    table = grouped.quantile(list(quantiles)).unstack()
+    table.columns = labels
+    table.insert(0, "n", grouped.size())
+    return table.reset_index()
+
+
+def final_cash_quantiles(
+    runs: pd.DataFrame, quantiles: Sequence[float] = (0.1, 0.5, 0.9)
+) -> dict[str, float]:
+    """Quantiles of cash at the end of each replication (at failure or at the horizon)."""
+    values = runs["final_cash"].astype(float).to_numpy()
+    if values.size == 0:
+        return {_quantile_label(q): math.nan for q in quantiles}
+    return {_quantile_label(q): float(np.quantile(values, q)) for q in quantiles}
+
+
+def declined_by_channel(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Referrals, acceptances and declines per channel, with the pooled share declined.
+
+    The share is pooled (all declined / all referrals), not averaged per replication,
+    because per-replication shares over-weight replications with few referrals.
+
+    Returns:
+        Columns ``channel``, ``referrals``, ``accepted``, ``declined``, ``share_declined``
+        (NaN where a channel had no referrals).
+    """
+    channels = [c.removeprefix("referrals_") for c in monthly.columns if c.startswith("referrals_")]
+    rows = []
+    for channel in channels:
+        totals = {k: int(monthly[f"{k}_{channel}"].sum()) for k in ("referrals", "accepted")}
+        totals["declined"] = int(monthly[f"declined_{channel}"].sum())
+        share = totals["declined"] / totals["referrals"] if totals["referrals"] else math.nan
+        rows.append({"channel": channel, **totals, "share_declined": share})
+    columns = ["channel", "referrals", "accepted", "declined", "share_declined"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- means and comparisons -----------------------------------------------------------------
+
+
+def _t_quantile(df: float, confidence: float = CONFIDENCE) -> float:
+    """Two-sided t critical value; scipy is imported here, not at module import."""
+    from scipy import stats
+
+    return float(stats.t.ppf(0.5 + confidence / 2, df))
+
+
+def _interval(mean: float, se: float, df: float, n: int) -> dict[str, float | int]:
+    """Mean +- t * se; zero width when se is 0 (avoids 0 * inf and NaN df)."""
+    half = 0.0 if se == 0 else _t_quantile(df) * se
+    return {"mean": mean, "lower": mean - half, "upper": mean + half, "n": n}
+
+
+def _clean(values: Any) -> np.ndarray:
+    """Values as a float array without NaN (undefined per-replication figures)."""
+    arr = np.asarray(values, dtype=float)
+    return arr[~np.isnan(arr)]
+
+
+def mean_with_ci(values: Any) -> dict[str, float | int]:
+    """Mean over replications with a 95% t interval, ignoring NaN values.
+
+    The t distribution keeps the interval honest for small numbers of replications.
+    With fewer than two values the interval is NaN (and the mean too when there are none).
+
+    Returns:
+        ``{"mean", "lower", "upper", "n"}``.
+    """
+    x = _clean(values)
+    if x.size < 2:
+        mean = float(x[0]) if x.size else math.nan
+        return {"mean": mean, "lower": math.nan, "upper": math.nan, "n": int(x.size)}
+    se = float(x.std(ddof=1)) / math.sqrt(x.size)
+    return _interval(float(x.mean()), se, x.size - 1, int(x.size))
+
+
+def paired_difference(a: pd.Series, b: pd.Series) -> dict[str, float | int]:
+    """Mean of ``b - a`` per replication with a 95% t interval.
+
+    With common random numbers replication i of both scenarios shares its random
+    streams, so the per-replication differences cancel most of the noise and the
+    interval is much narrower than an unpaired one. Pairs are matched by index (``rep``);
+    pairs where either value is NaN are dropped.
+
+    Returns:
+        ``{"mean", "lower", "upper", "n"}``.
+    """
+    if set(a.index) != set(b.index):
+        raise ValueError("paired_difference: a and b must cover the same replications")
+    return mean_with_ci(b - a)
+
+
+def unpaired_difference(a: Any, b: Any) -> dict[str, float | int]:
+    """Difference of means ``mean(b) - mean(a)`` with a 95% Welch interval.
+
+    For independent samples; shown next to :func:`paired_difference` to make the gain
+    from common random numbers visible. NaN interval if either side has fewer than 2.
+
+    Returns:
+        ``{"mean", "lower", "upper", "n"}`` where ``n`` is the smaller sample size.
+    """
+    x, y = _clean(a), _clean(b)
+    n = int(min(x.size, y.size))
+    mean = float(y.mean() - x.mean()) if n else math.nan
+    if n < 2:
+        return {"mean": mean, "lower": math.nan, "upper": math.nan, "n": n}
+    vx, vy = x.var(ddof=1) / x.size, y.var(ddof=1) / y.size
+    se = math.sqrt(vx + vy)
+    df = (vx + vy) ** 2 / (vx**2 / (x.size - 1) + vy**2 / (y.size - 1)) if se else math.inf
+    return _interval(mean, se, df, n)
+
+
+# --- summary -------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """Convert numpy scalars and NaN to JSON-friendly Python values (NaN -> None)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return table.to_dict(orient="records")
+
+
+def summarise(runs: pd.DataFrame, monthly: pd.DataFrame, horizon: int) -> dict[str, Any]:
+    """Headline figures of one scenario, as plain JSON-serialisable values.
+
+    Everything the CLI and dashboard show as a summary is computed here so that the two
+    agree. Undefined figures (no failures, no delivered hours) are ``None``.
+    """
+    months = summary_months(SUMMARY_MONTHS, horizon)
+    declined = declined_by_channel(monthly).set_index("channel")
+    summary = {
+        "replications": len(runs),
+        "horizon": horizon,
+        "survival": _records(survival_at(runs, months, horizon)),
+        "median_failure_month": median_failure_month(runs),
+        "breakeven_by": _records(breakeven_by(runs, months, horizon)),
+        "share_months_not_covering_costs": share_of_months_not_covering_costs(monthly),
+        "final_cash": final_cash_quantiles(runs),
+        "continuity": mean_with_ci(runs["continuity"]),
+        "cost_per_hour": mean_with_ci(runs["cost_per_hour"]),
+        "price_per_hour": mean_with_ci(runs["price_per_hour"]),
+        "declined_by_channel": declined.to_dict(orient="index"),
+        "failure_causes": failure_causes(runs),
+    }
+    return _plain(summary)
