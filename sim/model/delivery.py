@@ -8,67 +8,42 @@ spare care hours and then extra hours), and whatever is left is missed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sim.model.entities import Client, Worker
 
 EPS = 1e-9
 
 
-@dataclass(slots=True)
-class ClientWeek:
-    """What one client received this week, in staff hours."""
-
-    client: Client
-    regular: float = 0.0
-    cover: float = 0.0
-    owner_cover: float = 0.0
-
-    @property
-    def delivered(self) -> float:
-        return self.regular + self.cover + self.owner_cover
-
-    @property
-    def delivered_share(self) -> float:
-        need = self.client.staff_hours
-        return min(1.0, self.delivered / need) if need > 0 else 1.0
-
-    @property
-    def continuity(self) -> float:
-        """Share of delivered hours given by the regular carer (0 when none delivered)."""
-        delivered = self.delivered
-        return self.regular / delivered if delivered > 0 else 0.0
-
-
 def settle_week(
     clients: list[Client], workers: list[Worker], owner: Worker, owner_extra: float
-) -> list[ClientWeek]:
-    """Share out the week's available hours; record hours worked on each worker.
+) -> None:
+    """Share out the week's available hours, in staff hours.
 
-    ``worker.available`` must hold this week's hours (capacity less sickness) on entry; the
-    owner may also work ``owner_extra`` hours beyond that for cover.
+    On entry ``worker.available`` holds this week's hours (capacity less sickness); the owner
+    may also work ``owner_extra`` hours beyond that for cover. On return each client's
+    ``regular``, ``cover`` and ``owner_cover`` and each worker's ``worked`` are this week's.
     """
     for worker in workers:
         worker.worked = 0.0
-    weeks = [ClientWeek(c) for c in clients]
-    short: list[tuple[ClientWeek, float]] = []
-    for week in weeks:
-        need = week.client.staff_hours
-        carer = week.client.carer
+    short: list[tuple[Client, float]] = []
+    for client in clients:
+        need = client.staff_hours
+        carer = client.carer
+        client.cover = client.owner_cover = 0.0
+        give = 0.0
         if carer is not None and carer.available > EPS:
             give = need if carer.available >= need else carer.available
             carer.available -= give
             carer.worked += give
-            week.regular = give
             need -= give
+        client.regular = give
         if need > EPS:
-            short.append((week, need))
+            short.append((client, need))
     if not short:
-        return weeks
+        return
     owner.available += owner_extra
     employees = [w for w in workers if not w.is_owner]
-    for week, need in short:
-        carer = week.client.carer
+    for client, need in short:
+        carer = client.carer
         for worker in sorted(employees, key=lambda w: -w.available):
             if need <= EPS:
                 break
@@ -77,14 +52,13 @@ def settle_week(
             give = min(need, worker.available)
             worker.available -= give
             worker.worked += give
-            week.cover += give
+            client.cover += give
             need -= give
         if need > EPS and owner.available > EPS:
             give = min(need, owner.available)
             owner.available -= give
             owner.worked += give
             if carer is owner:
-                week.regular += give
+                client.regular += give
             else:
-                week.owner_cover += give
-    return weeks
+                client.owner_cover += give

@@ -17,6 +17,10 @@ class Client:
     start: float  # day the package started
     carer: Worker | None = None
     active: bool = True
+    # this week's settlement, in staff hours
+    regular: float = 0.0
+    cover: float = 0.0
+    owner_cover: float = 0.0
 
 
 @dataclass(slots=True, eq=False)

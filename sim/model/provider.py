@@ -13,7 +13,7 @@ from typing import Any
 
 import simpy
 
-from sim.model.delivery import EPS, ClientWeek, settle_week
+from sim.model.delivery import EPS, settle_week
 from sim.model.entities import Client, Worker
 from sim.model.ledger import CASH, Ledger, pence
 from sim.model.referrals import active, council_share, monthly_rates
@@ -291,10 +291,9 @@ class Provider:
         sc = self.sc
         self._draw_sickness()
         owner_extra = sc.owner.extra_cover_hours_per_week * (1.0 - self.owner.sick)
-        weeks = settle_week(self.clients, self.workers, self.owner, owner_extra)
+        settle_week(self.clients, self.workers, self.owner, owner_extra)
         self._pay_staff()
-        self._earn(weeks)
-        self._clients_leave(weeks)
+        self._earn_and_keep()
         self._staff_leave()
         self._reassign()
         self._fill_from_waiting()
@@ -344,39 +343,45 @@ class Provider:
             return self.price_per_attendance / self.sc.day_activities.session_hours
         return self.price[channel]
 
-    def _earn(self, weeks: list[ClientWeek]) -> None:
-        """Accrue income for delivered hours, and the week's hours and continuity."""
+    def _earn_and_keep(self) -> None:
+        """Accrue income for delivered hours, count hours and continuity, and let clients
+        leave when visits were missed or came from strangers (mechanism 3)."""
+        cl = self.sc.clients
+        per_missed = cl.leave_per_missed_share
+        per_stranger = cl.leave_per_discontinuity
+        uniform = self.streams["dissatisfaction"].uniform
         earned = dict.fromkeys(CHANNELS, 0.0)
-        hours = self.m_hours
-        need_total = regular_total = delivered_total = 0.0
-        for week in weeks:
-            client = week.client
-            scale = client.client_hours / client.staff_hours
-            delivered = week.delivered * scale
-            earned[client.channel] += delivered * self._client_hour_price(client.channel)
-            hours["delivered"] += delivered
-            hours["missed"] += client.client_hours - delivered
-            hours["regular"] += week.regular * scale
-            hours["cover"] += week.cover * scale
-            hours["owner_cover"] += week.owner_cover * scale
+        prices = {c: self._client_hour_price(c) for c in CHANNELS}
+        delivered_total = regular_total = cover_total = owner_total = need_total = 0.0
+        leaving = []
+        for client in self.clients:
+            staff_hours = client.staff_hours
+            delivered = client.regular + client.cover + client.owner_cover
+            scale = client.client_hours / staff_hours
+            earned[client.channel] += delivered * scale * prices[client.channel]
+            delivered_total += delivered * scale
+            regular_total += client.regular * scale
+            cover_total += client.cover * scale
+            owner_total += client.owner_cover * scale
             need_total += client.client_hours
-            regular_total += week.regular * scale
-            delivered_total += delivered
+            missed_share = max(0.0, 1.0 - delivered / staff_hours)
+            stranger_share = 1.0 - client.regular / delivered if delivered > 0 else 1.0
+            if uniform() < per_missed * missed_share + per_stranger * stranger_share:
+                leaving.append(client)
         for channel, amount in earned.items():
-            self.ledger.post(f"unbilled:{channel}", f"income:{channel}", pence(amount))
+            if amount:
+                self.ledger.post(f"unbilled:{channel}", f"income:{channel}", pence(amount))
+        hours = self.m_hours
+        hours["delivered"] += delivered_total
+        hours["missed"] += need_total - delivered_total
+        hours["regular"] += regular_total
+        hours["cover"] += cover_total
+        hours["owner_cover"] += owner_total
         if need_total > 0:
             self.satisfaction = regular_total / need_total
             self.recent.append((regular_total, delivered_total))
-
-    def _clients_leave(self, weeks: list[ClientWeek]) -> None:
-        """Missed visits and low continuity make clients leave (mechanism 3)."""
-        cl = self.sc.clients
-        stream = self.streams["dissatisfaction"]
-        for week in weeks:
-            chance = (cl.leave_per_missed_share * (1.0 - week.delivered_share)
-                      + cl.leave_per_discontinuity * (1.0 - week.continuity))
-            if stream.uniform() < chance:
-                self._end_package(week.client, dissatisfied=True)
+        for client in leaving:
+            self._end_package(client, dissatisfied=True)
 
     def _staff_leave(self) -> None:
         """Staff leave more often when offered fewer hours than they want (mechanism 4)."""
