@@ -96,6 +96,7 @@ class Provider:
         self.owner = Worker(0, True, capacity=self._owner_capacity(1))
         self.workers: list[Worker] = [self.owner]
         self.clients: list[Client] = []
+        self.hours_by_channel = dict.fromkeys(CHANNELS, 0.0)  # client h/week, running totals
         self.next_id = 1
         for _ in range(sc.staff.initial_staff):
             self.workers.append(self._new_employee())
@@ -174,13 +175,16 @@ class Provider:
     # ------------------------------------------------------------------ referrals
     def _schedule_arrivals(self) -> None:
         """Draw the coming week's referrals per channel at this week's rates."""
-        continuity = None
-        delivered = sum(d for _, d in self.recent)
-        if delivered > 0:
-            continuity = sum(r for r, _ in self.recent) / delivered
-        self.la_share = council_share(
-            self.sc, self.on_list, self.sc.owner.admin_hours_per_week, continuity
-        )
+        council = self.sc.council
+        if council.framework != "none":
+            continuity = None
+            if council.allocation == "past_performance":
+                delivered = sum(d for _, d in self.recent)
+                if delivered > 0:
+                    continuity = sum(r for r, _ in self.recent) / delivered
+            self.la_share = council_share(
+                self.sc, self.on_list, self.sc.owner.admin_hours_per_week, continuity
+            )
         rates = monthly_rates(
             self.sc, self.month, len(self.clients), self.satisfaction, self.la_share
         )
@@ -247,6 +251,7 @@ class Provider:
         carer.assign(client)
         client.start = self.env.now
         self.clients.append(client)
+        self.hours_by_channel[client.channel] += client.client_hours
         self.env.timeout(package_days).callbacks.append(
             lambda _ev, c=client: self._end_package(c, dissatisfied=False)
         )
@@ -266,6 +271,10 @@ class Provider:
         if client.carer is not None:
             client.carer.release(client)
         self.clients.remove(client)
+        remaining = self.hours_by_channel[client.channel] - client.client_hours
+        if not any(c.channel == client.channel for c in self.clients):
+            remaining = 0.0  # no float residue once a channel has no clients
+        self.hours_by_channel[client.channel] = remaining
         self.m_ended += 1
         self.m_dissatisfied += dissatisfied
         self._fill_from_waiting()
@@ -290,10 +299,13 @@ class Provider:
             return
         sc = self.sc
         self._draw_sickness()
-        owner_extra = sc.owner.extra_cover_hours_per_week * (1.0 - self.owner.sick)
-        settle_week(self.clients, self.workers, self.owner, owner_extra)
-        self._pay_staff()
-        self._earn_and_keep()
+        if self._everyone_covered():
+            self._quiet_week()
+        else:
+            owner_extra = sc.owner.extra_cover_hours_per_week * (1.0 - self.owner.sick)
+            settle_week(self.clients, self.workers, self.owner, owner_extra)
+            self._pay_staff()
+            self._earn_and_keep()
         self._staff_leave()
         self._reassign()
         self._fill_from_waiting()
@@ -342,6 +354,32 @@ class Provider:
         if self.day_service:
             return self.price_per_attendance / self.sc.day_activities.session_hours
         return self.price[channel]
+
+    def _everyone_covered(self) -> bool:
+        """True in the usual week: every client has a regular carer who can give all their
+        hours. Then nothing is missed or covered and the week needs no per-client work."""
+        for worker in self.workers:
+            if worker.committed > worker.available + EPS:
+                return False
+        return all(client.carer is not None for client in self.clients)
+
+    def _quiet_week(self) -> None:
+        """The shortcut of settle_week + _earn_and_keep for a week with every hour given by
+        the regular carer: the same postings and counts from running totals by channel."""
+        for worker in self.workers:
+            worker.worked = worker.committed
+        self._pay_staff()
+        total = 0.0
+        for channel, hours in self.hours_by_channel.items():
+            if hours > 0:
+                total += hours
+                amount = hours * self._client_hour_price(channel)
+                self.ledger.post(f"unbilled:{channel}", f"income:{channel}", pence(amount))
+        self.m_hours["delivered"] += total
+        self.m_hours["regular"] += total
+        if total > 0:
+            self.satisfaction = 1.0
+            self.recent.append((total, total))
 
     def _earn_and_keep(self) -> None:
         """Accrue income for delivered hours, count hours and continuity, and let clients
