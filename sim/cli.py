@@ -40,8 +40,7 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(BAD_INPUT)
 
 
-def _load(path: Path | None, sets: list[str] | None = None, months: int | None = None
-          ) -> Scenario:
+def _load(path: Path | None, sets: list[str] | None = None, months: int | None = None) -> Scenario:
     """Load a scenario (the default one when no file is given) and apply --set/--months."""
     try:
         scenario = load_scenario(path or DEFAULT_SCENARIO)
@@ -77,8 +76,12 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None] | N
         yield None
         return
     with Progress(
-        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-        TimeRemainingColumn(), console=err, transient=True,
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda done, _total: bar.update(task, completed=done)
@@ -126,8 +129,10 @@ def run(
     scheduler: SchedulerOpt = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Folder for monthly.parquet/.csv, runs.csv, summary.json and "
-                     "scenario.toml (enough to reproduce the run)."),
+        typer.Option(
+            help="Folder for monthly.parquet/.csv, runs.csv, summary.json and "
+            "scenario.toml (enough to reproduce the run)."
+        ),
     ] = None,
 ) -> None:
     """Run replications of a scenario and print what they say, with 95% intervals.
@@ -142,12 +147,22 @@ def run(
     from sim.report import headline, summary_rows
 
     with _progress(reps, "simulating") as progress:
-        results = _guard(lambda: run_replications(
-            scenario, reps=reps, seed=seed, workers=workers, progress=progress,
-            scheduler=scheduler))
+        results = _guard(
+            lambda: run_replications(
+                scenario,
+                reps=reps,
+                seed=seed,
+                workers=workers,
+                progress=progress,
+                scheduler=scheduler,
+            )
+        )
     summary = results.summary()
-    table = Table(title=f"{results.scenario.business.name}: {reps:,} replications, "
-                  f"{results.horizon} months, seed {results.seed}", title_justify="left")
+    table = Table(
+        title=f"{results.scenario.business.name}: {reps:,} replications, "
+        f"{results.horizon} months, seed {results.seed}",
+        title_justify="left",
+    )
     table.add_column("measure")
     table.add_column("estimate (95% CI)", justify="right")
     for label, value in summary_rows(summary):
@@ -157,8 +172,9 @@ def run(
     out_console.print(headline(summary))
     if out is not None:
         write_results(results, summary, out)
-        out_console.print(f"wrote {out}/monthly.parquet, monthly.csv, runs.csv, summary.json, "
-                          "scenario.toml")
+        out_console.print(
+            f"wrote {out}/monthly.parquet, monthly.csv, runs.csv, summary.json, scenario.toml"
+        )
 
 
 def _show_one(scenario: Scenario, seed: int | None) -> None:
@@ -168,13 +184,22 @@ def _show_one(scenario: Scenario, seed: int | None) -> None:
     if seed is not None:
         scenario = scenario.with_overrides({"run.seed": seed})
     one = simulate(scenario, replication=0)
-    columns = {"month": "month", "clients": "clients", "staff": "staff",
-               "hours_delivered": "hours", "continuity": "continuity",
-               "income_earned": "income £", "costs": "costs £",
-               "operating_result": "result £", "cash_close": "cash £"}
-    table = Table(title=f"{scenario.business.name}: one replication (seed "
-                  f"{scenario.run.seed}) - one possible future, not an estimate",
-                  title_justify="left")
+    columns = {
+        "month": "month",
+        "clients": "clients",
+        "staff": "staff",
+        "hours_delivered": "hours",
+        "continuity": "continuity",
+        "income_earned": "income £",
+        "costs": "costs £",
+        "operating_result": "result £",
+        "cash_close": "cash £",
+    }
+    table = Table(
+        title=f"{scenario.business.name}: one replication (seed "
+        f"{scenario.run.seed}) - one possible future, not an estimate",
+        title_justify="left",
+    )
     for label in columns.values():
         table.add_column(label, justify="right")
     for row in one.monthly[list(columns)].itertuples(index=False):
@@ -184,7 +209,8 @@ def _show_one(scenario: Scenario, seed: int | None) -> None:
     o = one.outcome
     console.print(
         f"failed in month {o.failure_month} ({o.failure_cause.replace('_', ' ')})"
-        if o.failed else f"still trading after {len(one.monthly)} months",
+        if o.failed
+        else f"still trading after {len(one.monthly)} months",
         f"| break-even month: {o.breakeven_month or 'never'} | final cash £{o.final_cash:,.0f}",
     )
 
@@ -204,8 +230,9 @@ def write_results(results: Any, summary: dict[str, Any], folder: Path) -> None:
 
 @app.command()
 def compare(
-    files: Annotated[list[Path], typer.Argument(help="Two or more scenario files; the first "
-                                                "is the baseline.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="Two or more scenario files; the first is the baseline.")
+    ],
     reps: RepsOpt = 1000,
     seed: SeedOpt = None,
     months: MonthsOpt = None,
@@ -221,12 +248,19 @@ def compare(
         raise _fail("compare needs at least two scenario files")
     scenarios = [_load(f, set_, months) for f in files]
     with _progress(reps * len(scenarios), "simulating") as progress:
-        comparison = _guard(lambda: compare_scenarios(
-            scenarios, reps=reps, seed=seed, workers=workers, progress=progress,
-            scheduler=scheduler, names=[f.stem for f in files]))
+        comparison = _guard(
+            lambda: compare_scenarios(
+                scenarios,
+                reps=reps,
+                seed=seed,
+                workers=workers,
+                progress=progress,
+                scheduler=scheduler,
+                names=[f.stem for f in files],
+            )
+        )
     frame = comparison.table()
-    table = Table(title=f"{reps:,} replications each, common random numbers",
-                  title_justify="left")
+    table = Table(title=f"{reps:,} replications each, common random numbers", title_justify="left")
     for column in frame.columns:
         table.add_column(str(column), justify="left" if column == "metric" else "right")
     for row in frame.itertuples(index=False):

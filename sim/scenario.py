@@ -154,7 +154,10 @@ class Staff(Section):
 
     @model_validator(mode="after")
     def _hours_consistent(self) -> Staff:
-        if self.contract == "contracted" and self.contracted_hours_per_week > self.max_hours_per_week:
+        if (
+            self.contract == "contracted"
+            and self.contracted_hours_per_week > self.max_hours_per_week
+        ):
             raise ValueError(
                 f"contracted_hours_per_week ({self.contracted_hours_per_week}) exceeds "
                 f"max_hours_per_week ({self.max_hours_per_week})"
@@ -175,7 +178,6 @@ class Costs(Section):
     marketing_per_month: float = Field(50.0, ge=0, description="£/month on advertising.")
 
 
-
 class Channel(Section):
     """A source of referrals with the price and payment terms of the clients it brings."""
 
@@ -188,9 +190,7 @@ class Channel(Section):
     payment_lag_days: Distribution = Field(
         Fixed(value=14.0), description="Days from invoice to payment."
     )
-    bad_debt_share: float = Field(
-        0.01, ge=0, le=1, description="Share of invoiced £ never paid."
-    )
+    bad_debt_share: float = Field(0.01, ge=0, le=1, description="Share of invoiced £ never paid.")
     hours_per_week: Distribution | None = Field(
         None, description="h/week of care per client; unset = clients.hours_per_week."
     )
@@ -443,7 +443,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
     Raises :class:`sim.validation.ScenarioError` with every problem found.
     """
-    from sim.validation import ScenarioError, validate_dict
+    from sim.validation import ScenarioError
 
     path = Path(path)
     try:

@@ -64,14 +64,19 @@ def test_support_and_bad_debt_reconcile(base):
 
 def test_loan_is_repaid_over_its_term(base):
     scenario = base.with_overrides(
-        {"support.loan_amount": 6000.0, "support.loan_apr": 0.0, "support.loan_term_months": 12,
-         "business.start_cash": 1e7}
+        {
+            "support.loan_amount": 6000.0,
+            "support.loan_apr": 0.0,
+            "support.loan_term_months": 12,
+            "business.start_cash": 1e7,
+        }
     )
     monthly = sim.simulate(scenario, 0).monthly
     # with no interest, the loan costs exactly its principal, 500 a month for 12 months
     assert monthly["cost_interest"].sum() == 0
-    repaid = monthly["payments"] - sim.simulate(
-        scenario.with_overrides({"support.loan_amount": 0.0}), 0
-    ).monthly["payments"]
+    repaid = (
+        monthly["payments"]
+        - sim.simulate(scenario.with_overrides({"support.loan_amount": 0.0}), 0).monthly["payments"]
+    )
     assert repaid.iloc[1:13].round(2).tolist() == [500.0] * 12
     assert repaid.iloc[13:].abs().max() < 0.005

@@ -12,8 +12,9 @@ SEEDS = range(5)
 
 
 def test_no_referrals_means_no_clients_and_no_income(base):
-    scenario = base.with_overrides({**NO_REFERRALS, "failure.insolvency": False,
-                                    "failure.owner_exit": False})
+    scenario = base.with_overrides(
+        {**NO_REFERRALS, "failure.insolvency": False, "failure.owner_exit": False}
+    )
     for rep in SEEDS:
         monthly = sim.simulate(scenario, rep).monthly
         assert len(monthly) == scenario.run.months
@@ -69,8 +70,10 @@ def test_higher_price_never_lowers_final_cash(base, failures_on):
         cash = [
             sim.simulate(
                 low.with_overrides(
-                    {f"channels.{c}.price_per_hour": price
-                     for c in ("self_funder", "direct_payment", "professional", "word_of_mouth")}
+                    {
+                        f"channels.{c}.price_per_hour": price
+                        for c in ("self_funder", "direct_payment", "professional", "word_of_mouth")
+                    }
                 ),
                 rep,
             )
@@ -113,8 +116,9 @@ def test_more_council_referrals_never_lower_hours_delivered(base):
 
 
 def test_same_seed_same_frames_and_scenario_untouched(base):
-    scenario = base.with_overrides({"council.framework": "open",
-                                    "channels.local_authority.referrals_per_month": 8.0})
+    scenario = base.with_overrides(
+        {"council.framework": "open", "channels.local_authority.referrals_per_month": 8.0}
+    )
     before = scenario.model_dump()
     first = sim.simulate(scenario, 3)
     second = sim.simulate(scenario, 3)

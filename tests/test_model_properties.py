@@ -19,15 +19,25 @@ price = st.floats(min_value=0, max_value=60, allow_nan=False)
 distribution = st.one_of(
     st.floats(min_value=0, max_value=40),
     st.builds(lambda m: {"kind": "exponential", "mean": m}, st.floats(0.1, 30)),
-    st.builds(lambda m, s: {"kind": "lognormal", "mean": m, "sd": s},
-              st.floats(0.1, 30), st.floats(0.1, 20)),
-    st.builds(lambda m, s: {"kind": "gamma", "mean": m, "sd": s},
-              st.floats(0.1, 30), st.floats(0.1, 20)),
-    st.builds(lambda lo, w: {"kind": "uniform", "low": lo, "high": lo + w},
-              st.floats(0, 20), st.floats(0.1, 20)),
-    st.builds(lambda lo, a, b: {"kind": "triangular", "low": lo, "mode": lo + a,
-                                "high": lo + a + b},
-              st.floats(0, 20), st.floats(0, 10), st.floats(0.1, 10)),
+    st.builds(
+        lambda m, s: {"kind": "lognormal", "mean": m, "sd": s},
+        st.floats(0.1, 30),
+        st.floats(0.1, 20),
+    ),
+    st.builds(
+        lambda m, s: {"kind": "gamma", "mean": m, "sd": s}, st.floats(0.1, 30), st.floats(0.1, 20)
+    ),
+    st.builds(
+        lambda lo, w: {"kind": "uniform", "low": lo, "high": lo + w},
+        st.floats(0, 20),
+        st.floats(0.1, 20),
+    ),
+    st.builds(
+        lambda lo, a, b: {"kind": "triangular", "low": lo, "mode": lo + a, "high": lo + a + b},
+        st.floats(0, 20),
+        st.floats(0, 10),
+        st.floats(0.1, 10),
+    ),
 )
 
 overrides = st.fixed_dictionaries(
@@ -53,14 +63,14 @@ overrides = st.fixed_dictionaries(
         "clients.waiting_list_places": st.integers(0, 5),
         "council.framework": st.sampled_from(["none", "closed", "open", "spot"]),
         "council.allocation": st.sampled_from(
-            ["first_to_respond", "equal_share", "past_performance"]),
+            ["first_to_respond", "equal_share", "past_performance"]
+        ),
         "council.payment_lag_days": distribution,
         "channels.local_authority.referrals_per_month": st.floats(0, 40),
         "channels.self_funder.referrals_per_month": rate,
         "channels.self_funder.price_per_hour": price,
         "channels.self_funder.bad_debt_share": st.floats(0, 1),
-        "channels.self_funder.invoice_cycle": st.sampled_from(
-            ["weekly", "four_weekly", "monthly"]),
+        "channels.self_funder.invoice_cycle": st.sampled_from(["weekly", "four_weekly", "monthly"]),
         "channels.word_of_mouth.referrals_per_client_per_month": st.floats(0, 1),
         "support.grant_amount": money,
         "support.loan_amount": money,
@@ -87,20 +97,21 @@ def test_random_valid_scenarios_run_reconcile_and_stay_non_negative(changes, rep
     assert 1 <= len(monthly) <= scenario.run.months
     assert monthly["month"].tolist() == list(range(1, len(monthly) + 1))
     assert_reconciles(monthly)
-    counts = ["clients", "staff", "hours_delivered", "hours_missed", "waiting", "hires",
-              "leavers"]
+    counts = ["clients", "staff", "hours_delivered", "hours_missed", "waiting", "hires", "leavers"]
     counts += [f"{kind}_{c}" for kind in ("referrals", "accepted", "declined") for c in CHANNELS]
     assert (monthly[counts].to_numpy() >= -1e-9).all()
-    by_payer = monthly[["clients_self_funder", "clients_direct_payment",
-                        "clients_local_authority"]].sum(axis=1)
+    by_payer = monthly[
+        ["clients_self_funder", "clients_direct_payment", "clients_local_authority"]
+    ].sum(axis=1)
     assert (by_payer == monthly["clients"]).all()
     continuity = monthly["continuity"].dropna()
     assert ((continuity >= -1e-9) & (continuity <= 1 + 1e-9)).all()
     for c in CHANNELS:
         decided = (monthly[f"accepted_{c}"] + monthly[f"declined_{c}"]).cumsum()
         assert (decided <= monthly[f"referrals_{c}"].cumsum()).all()
-    assert (monthly["staff"] <= max(scenario.business.staff_ceiling,
-                                    scenario.staff.initial_staff)).all()
+    assert (
+        monthly["staff"] <= max(scenario.business.staff_ceiling, scenario.staff.initial_staff)
+    ).all()
     outcome = run.outcome
     assert outcome.failed == (not monthly["trading"].iloc[-1])
     assert math.isclose(outcome.final_cash, monthly["cash_close"].iloc[-1])

@@ -71,9 +71,13 @@ class Provider:
         self.payer = {c: getattr(ch, c).payer for c in CHANNELS if c != LA}
         self.payer[LA] = LA
         self.terms = {
-            c: (getattr(ch, c).invoice_cycle, getattr(ch, c).payment_lag_days,
-                getattr(ch, c).bad_debt_share)
-            for c in CHANNELS if c != LA
+            c: (
+                getattr(ch, c).invoice_cycle,
+                getattr(ch, c).payment_lag_days,
+                getattr(ch, c).bad_debt_share,
+            )
+            for c in CHANNELS
+            if c != LA
         }
         self.terms[LA] = (council.invoice_cycle, council.payment_lag_days, council.bad_debt_share)
         self.needs = {
@@ -125,7 +129,9 @@ class Provider:
         hours -= paperwork
         coord = sc.support.coordinator
         if active(coord.start_month, coord.months, month):
-            hours += min(coord.admin_hours_saved_per_week, sc.owner.admin_hours_per_week + paperwork)
+            hours += min(
+                coord.admin_hours_saved_per_week, sc.owner.admin_hours_per_week + paperwork
+            )
         return max(0.0, hours)
 
     def _reset_month_counters(self) -> None:
@@ -133,8 +139,13 @@ class Provider:
         self.m_referrals = [0] * n
         self.m_accepted = [0] * n
         self.m_declined = [0] * n
-        self.m_hours = {"delivered": 0.0, "missed": 0.0, "regular": 0.0, "cover": 0.0,
-                        "owner_cover": 0.0}
+        self.m_hours = {
+            "delivered": 0.0,
+            "missed": 0.0,
+            "regular": 0.0,
+            "cover": 0.0,
+            "owner_cover": 0.0,
+        }
         self.m_hires = 0
         self.m_leavers = 0
         self.m_ended = 0
@@ -196,9 +207,7 @@ class Provider:
             stream = self.streams[f"arrivals_{channel}"]
             t = stream.exponential() / per_day
             while t < WEEK:
-                env.timeout(t).callbacks.append(
-                    lambda _ev, c=channel, i=index: self._arrive(c, i)
-                )
+                env.timeout(t).callbacks.append(lambda _ev, c=channel, i=index: self._arrive(c, i))
                 t += stream.exponential() / per_day
 
     def _arrive(self, channel: str, index: int) -> None:
@@ -224,15 +233,22 @@ class Provider:
         needs_rng = self.streams[f"needs_{channel}"].rng
         if self.day_service:
             da = sc.day_activities
-            attendances = max(1, min(da.sessions_per_week, round(
-                da.attendances_per_week.sample(needs_rng))))
+            attendances = max(
+                1, min(da.sessions_per_week, round(da.attendances_per_week.sample(needs_rng)))
+            )
             client_hours = attendances * da.session_hours
             staff_hours = client_hours / da.staff_ratio
         else:
             client_hours = max(MIN_HOURS_PER_WEEK, self.needs[channel].sample(needs_rng))
             staff_hours = client_hours
-        client = Client(self.next_id, channel, self.payer[channel], client_hours, staff_hours,
-                        start=self.env.now)
+        client = Client(
+            self.next_id,
+            channel,
+            self.payer[channel],
+            client_hours,
+            staff_hours,
+            start=self.env.now,
+        )
         self.next_id += 1
         return client, package_days
 
@@ -513,8 +529,9 @@ class Provider:
             self.ledger.post(CASH, "liability:loan", self.loan_balance)
             r = support.loan_apr / 12
             n = support.loan_term_months
-            payment = support.loan_amount / n if r == 0 else support.loan_amount * r / (
-                1 - (1 + r) ** -n)
+            payment = (
+                support.loan_amount / n if r == 0 else support.loan_amount * r / (1 - (1 + r) ** -n)
+            )
             self.loan_payment = pence(payment)
         self.owner.capacity = self._owner_capacity(month)
         self._update_framework(month)
@@ -600,7 +617,10 @@ class Provider:
             self.below_min_months += 1
         else:
             self.below_min_months = 0
-        if self.sc.failure.owner_exit and self.below_min_months >= owner.months_below_min_before_exit:
+        if (
+            self.sc.failure.owner_exit
+            and self.below_min_months >= owner.months_below_min_before_exit
+        ):
             self._fail(month, "owner_exit")
 
     def _fail(self, month: int, cause: str) -> None:
@@ -623,8 +643,9 @@ class Provider:
         by_payer = dict.fromkeys(PAYERS, 0)
         for client in self.clients:
             by_payer[client.payer] += 1
-        owed = sum(v for k, v in ledger.balances.items()
-                   if k.startswith(("unbilled:", "receivable:")))
+        owed = sum(
+            v for k, v in ledger.balances.items() if k.startswith(("unbilled:", "receivable:"))
+        )
         row: dict[str, Any] = {
             "month": month,
             "cash_open": self.cash_open / 100,
@@ -659,7 +680,8 @@ class Provider:
             "hours_cover": hours["cover"],
             "hours_owner_cover": hours["owner_cover"],
             "continuity": hours["regular"] / hours["delivered"]
-            if hours["delivered"] > 0 else math.nan,
+            if hours["delivered"] > 0
+            else math.nan,
             **{f"referrals_{c}": self.m_referrals[i] for i, c in enumerate(CHANNELS)},
             **{f"accepted_{c}": self.m_accepted[i] for i, c in enumerate(CHANNELS)},
             **{f"declined_{c}": self.m_declined[i] for i, c in enumerate(CHANNELS)},
