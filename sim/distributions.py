@@ -157,3 +157,14 @@ Distribution = Annotated[
     BeforeValidator(_number_means_fixed),
     Field(discriminator="kind"),
 ]
+
+
+OptionalDistribution = Annotated[
+    Annotated[
+        Fixed | Exponential | LogNormal | Gamma | Triangular | Uniform,
+        Field(discriminator="kind"),
+    ]
+    | None,
+    BeforeValidator(_number_means_fixed),
+]
+"""A distribution that may be left unset (None), e.g. a channel's own client needs."""

@@ -16,7 +16,14 @@ from typing import Annotated, Any, Literal
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.distributions import Distribution, Exponential, Fixed, LogNormal, Uniform
+from sim.distributions import (
+    Distribution,
+    Exponential,
+    Fixed,
+    LogNormal,
+    OptionalDistribution,
+    Uniform,
+)
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "home_care_self_funders.toml"
@@ -191,7 +198,7 @@ class Channel(Section):
         Fixed(value=14.0), description="Days from invoice to payment."
     )
     bad_debt_share: float = Field(0.01, ge=0, le=1, description="Share of invoiced £ never paid.")
-    hours_per_week: Distribution | None = Field(
+    hours_per_week: OptionalDistribution = Field(
         None, description="h/week of care per client; unset = clients.hours_per_week."
     )
 
@@ -211,7 +218,7 @@ class CouncilChannel(Section):
     referrals_per_month: float = Field(
         0.0, ge=0, le=500, description="LA referrals/month offered to the providers on its list."
     )
-    hours_per_week: Distribution | None = Field(
+    hours_per_week: OptionalDistribution = Field(
         None, description="h/week per council-funded client; unset = clients.hours_per_week."
     )
 

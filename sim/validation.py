@@ -12,7 +12,22 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.distributions import DIST_KINDS
+from sim.distributions import (
+    DIST_KINDS,
+    Exponential,
+    Fixed,
+    Gamma,
+    LogNormal,
+    Triangular,
+    Uniform,
+)
+
+# Distribution classes by their kind tag; pydantic names union members by class in locations.
+_DIST_CLASSES = {
+    cls.model_fields["kind"].default: cls
+    for cls in (Fixed, Exponential, LogNormal, Gamma, Triangular, Uniform)
+}
+_MEMBER_KIND = {cls.__name__: kind for kind, cls in _DIST_CLASSES.items()}
 
 Problem = tuple[str, str]  # (dotted path, message)
 
@@ -40,20 +55,44 @@ def validate_dict(data: dict[str, Any], source: str = "") -> Any:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(
-            [_problem(err, Scenario) for err in exc.errors(include_url=False)], source=source
-        ) from None
+        errors = [e for e in exc.errors(include_url=False) if not _other_member(e["loc"])]
+        problems = list(dict.fromkeys(_problem(err, Scenario) for err in errors))
+        raise ScenarioError(problems, source=source) from None
+
+
+def _member_kind(part: str) -> str | None:
+    """The kind of a union member named in a location ('LogNormal' or 'function-...[, Uniform]')."""
+    name = part.rsplit(", ", 1)[-1].rstrip("]") if part.startswith("function-") else part
+    return _MEMBER_KIND.get(name)
+
+
+def _other_member(loc: tuple[Any, ...]) -> bool:
+    """An error from a distribution other than the one the file names by its kind.
+
+    Where pydantic cannot use the kind tag directly (an optional distribution), it tries every
+    member and reports each failure; only the member matching the tag is relevant.
+    """
+    parts = [str(part) for part in loc]
+    for i, part in enumerate(parts[1:], start=1):
+        kind = _member_kind(part)
+        if kind is not None and parts[i - 1] in DIST_KINDS:
+            return kind != parts[i - 1]
+    return False
 
 
 def _problem(err: Any, root: type[BaseModel]) -> Problem:
     loc = [str(part) for part in err["loc"] if str(part) not in DIST_KINDS]
     # pydantic adds function-validator names to the location of union members; drop them.
-    loc = [part for part in loc if not part.startswith("function-")]
+    loc = [part for part in loc if not part.startswith("function-") and part not in _MEMBER_KIND]
+    tag = next((str(part) for part in err["loc"] if str(part) in DIST_KINDS), None)
     path = ".".join(loc) or "scenario"
     kind = err["type"]
     ctx = err.get("ctx") or {}
     got = err.get("input")
     shown = _show(got)
+    if kind == "extra_forbidden" and tag is not None:
+        names = [f.alias or name for name, f in _DIST_CLASSES[tag].model_fields.items()]
+        return path, f"unknown key for kind = '{tag}' (valid keys: {', '.join(names)})"
     if kind == "extra_forbidden":
         return path, "unknown key" + _suggest(root, loc)
     if kind == "missing":
@@ -73,8 +112,19 @@ def _problem(err: Any, root: type[BaseModel]) -> Problem:
         return path, f"must be text in quotes, got {shown}"
     if kind == "literal_error":
         return path, f"must be one of {ctx.get('expected')}, got {shown}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
+    if kind == "model_attributes_type" and isinstance(got, int | float) and not isinstance(
+        got, bool
+    ):  # an optional distribution does not take a bare number (yet)
+        return path, f"write a fixed value as {{ kind = \"fixed\", value = {got} }}"
+    if kind == "model_attributes_type":  # only distributions (tagged unions) report this
+        return path, (
+            'must be a number or a distribution such as { kind = "lognormal", mean = 6, sd = 4 }'
+            f", got {shown}"
+        )
+    if kind in ("model_type", "dict_type"):
         return path, f"must be a table (a [section] or {{ key = value }}), got {shown}"
+    if kind == "union_tag_not_found":
+        return path, "a distribution needs kind = one of " + ", ".join(DIST_KINDS)
     if kind == "union_tag_invalid":
         return path, f"unknown distribution kind {ctx.get('tag')!r}; use one of " + ", ".join(
             DIST_KINDS

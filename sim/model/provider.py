@@ -47,6 +47,7 @@ class Provider:
         self.recent: deque[tuple[float, float]] = deque(maxlen=CONTINUITY_MEMORY_WEEKS)
         self.vacancy_open = False
         self.declined_since_check = 0
+        self.places_full = False  # the last refusal was for want of places, not staff
         self.below_min_months = 0
         self.allowance_left = sc.staff.employment_allowance_per_year
         self.annual_fee_left = 0
@@ -223,7 +224,8 @@ class Provider:
             self.waiting.append((client, package_days, deadline))
             return
         self.m_declined[index] += 1
-        self.declined_since_check += 1
+        if not self.places_full:
+            self.declined_since_check += 1  # short of staff, not of places: worth hiring
 
     def _draw_client(self, channel: str) -> tuple[Client, float]:
         """Draw a referral's needs and package length from its channel's own streams."""
@@ -259,7 +261,8 @@ class Provider:
             da = self.sc.day_activities
             booked = sum(c.client_hours for c in self.clients) / da.session_hours
             places = da.sessions_per_week * da.places_per_session
-            if booked + client.client_hours / da.session_hours > places + EPS:
+            self.places_full = booked + client.client_hours / da.session_hours > places + EPS
+            if self.places_full:
                 return False
         carer = self._best_carer(client.staff_hours)
         if carer is None:
