@@ -24,6 +24,11 @@ DAYS_PER_MONTH = 365.25 / 12
 WEEK = 7.0
 WEEKS_PER_YEAR = 52.0
 LA = "local_authority"
+UNBILLED = {c: f"unbilled:{c}" for c in CHANNELS}
+INCOME = {c: f"income:{c}" for c in CHANNELS}
+COUNT_COLUMNS = tuple(
+    (f"referrals_{c}", f"accepted_{c}", f"declined_{c}") for c in CHANNELS
+)
 MIN_HOURS_PER_WEEK = 0.5  # a package is at least half an hour a week
 CONTINUITY_MEMORY_WEEKS = 13  # the council's view of past performance: last quarter
 
@@ -36,6 +41,7 @@ class Provider:
         self.env = simpy.Environment()
         self.streams = Streams(sc.run.seed, replication)
         self.ledger = Ledger()
+        self.arrival_streams = [self.streams[f"arrivals_{c}"] for c in CHANNELS]
         self.day_service = sc.business.service == "day_activities"
         self._init_prices_and_terms()
         self._init_people()
@@ -205,7 +211,7 @@ class Provider:
             per_day = rates[channel] / DAYS_PER_MONTH
             if per_day <= 0:
                 continue
-            stream = self.streams[f"arrivals_{channel}"]
+            stream = self.arrival_streams[index]
             t = stream.exponential() / per_day
             while t < WEEK:
                 env.timeout(t).callbacks.append(lambda _ev, c=channel, i=index: self._arrive(c, i))
@@ -393,7 +399,7 @@ class Provider:
             if hours > 0:
                 total += hours
                 amount = hours * self._client_hour_price(channel)
-                self.ledger.post(f"unbilled:{channel}", f"income:{channel}", pence(amount))
+                self.ledger.post(UNBILLED[channel], INCOME[channel], pence(amount))
         self.m_hours["delivered"] += total
         self.m_hours["regular"] += total
         if total > 0:
@@ -427,7 +433,7 @@ class Provider:
                 leaving.append(client)
         for channel, amount in earned.items():
             if amount:
-                self.ledger.post(f"unbilled:{channel}", f"income:{channel}", pence(amount))
+                self.ledger.post(UNBILLED[channel], INCOME[channel], pence(amount))
         hours = self.m_hours
         hours["delivered"] += delivered_total
         hours["missed"] += need_total - delivered_total
@@ -685,13 +691,14 @@ class Provider:
             "continuity": hours["regular"] / hours["delivered"]
             if hours["delivered"] > 0
             else math.nan,
-            **{f"referrals_{c}": self.m_referrals[i] for i, c in enumerate(CHANNELS)},
-            **{f"accepted_{c}": self.m_accepted[i] for i, c in enumerate(CHANNELS)},
-            **{f"declined_{c}": self.m_declined[i] for i, c in enumerate(CHANNELS)},
             "on_council_list": bool(self.la_share > 0),
             "size_band": size_band(employees + 1),
             "trading": not self.failed,
         }
+        for i, (referrals, accepted, declined) in enumerate(COUNT_COLUMNS):
+            row[referrals] = self.m_referrals[i]
+            row[accepted] = self.m_accepted[i]
+            row[declined] = self.m_declined[i]
         self.rows.append(row)
         self.cash_open = ledger.cash
         self._reset_month_counters()
