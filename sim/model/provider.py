@@ -158,6 +158,7 @@ class Provider:
         self.m_ended = 0
         self.m_dissatisfied = 0
         self.m_client_receipts = 0
+        self.m_payroll = dict.fromkeys(("wages", "employer_ni", "pension", "mileage"), 0.0)
 
     # ------------------------------------------------------------------ running
     def run(self) -> None:
@@ -353,7 +354,8 @@ class Provider:
             worker.available = worker.capacity * (1.0 - worker.sick)
 
     def _pay_staff(self) -> None:
-        """Accrue the week's pay, employer NI, pension and mileage (paid at month end)."""
+        """Add the week's pay, employer NI, pension and mileage to the month's payroll,
+        which is paid (and posted to the ledger) at the month close."""
         st = self.sc.staff
         wages = ni = pension = 0.0
         miles = 0.0
@@ -369,11 +371,11 @@ class Provider:
                 pension += (gross - st.pension_lower_per_year / WEEKS_PER_YEAR) * st.pension_rate
         offset = min(ni, self.allowance_left)
         self.allowance_left -= offset
-        post = self.ledger.post
-        post("expense:wages", "payable:payroll", pence(wages))
-        post("expense:employer_ni", "payable:payroll", pence(ni - offset))
-        post("expense:pension", "payable:payroll", pence(pension))
-        post("expense:mileage", "payable:expenses", pence(miles * st.mileage_rate_per_mile))
+        payroll = self.m_payroll
+        payroll["wages"] += wages
+        payroll["employer_ni"] += ni - offset
+        payroll["pension"] += pension
+        payroll["mileage"] += miles * st.mileage_rate_per_mile
 
     def _client_hour_price(self, channel: str) -> float:
         if self.day_service:
@@ -571,8 +573,8 @@ class Provider:
         for channel in CHANNELS:
             if self.terms[channel][0] == "monthly":
                 self._invoice(channel)
-        for payable in ("payable:payroll", "payable:expenses"):
-            post(payable, CASH, -self.ledger.balance(payable))
+        for item, amount in self.m_payroll.items():
+            post(f"expense:{item}", CASH, pence(amount))
         factor = self.overhead_factor
         post("expense:overheads", CASH, pence(sum(sc.costs.fixed_monthly.values()) * factor))
         post("expense:marketing", CASH, pence(sc.costs.marketing_per_month * factor))
