@@ -1,0 +1,590 @@
+"""Replications of a scenario, run in parallel, and comparisons under common random numbers.
+
+Every figure shown to a user is a Monte Carlo estimate, so a scenario is run many times:
+replication ``r`` is ``sim.model.simulate(scenario, replication=r)``. Its random streams
+depend only on ``(scenario.run.seed, r)``, so the results are the same whether the
+replications run in this process, in local worker processes or on a Dask cluster, and however
+they are split into chunks. Two scenarios run on the same replication indices with the same
+seed share common random numbers, which is what makes a paired comparison sharp.
+
+Workers return one compact result per chunk of replications (the chunk's monthly rows with a
+``rep`` column, in small dtypes, plus one tuple per replication) because pickling the results
+back is the main cost of parallelism here.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.model import simulate
+from sim.results import (
+    SUMMARY_MONTHS,
+    cash_quantiles,
+    mean_with_ci,
+    paired_difference,
+    summarise,
+    summary_months,
+    survival_curve,
+)
+from sim.scenario import Scenario
+
+__all__ = ["Comparison", "Results", "compare", "metric_label", "run"]
+
+Progress = Callable[[int, int], None]
+
+CHUNKS_PER_WORKER = 8  # enough chunks to balance uneven replications across workers
+MIN_CHUNK = 4  # replications per chunk, so that per-chunk overhead stays small
+SERIAL_UPDATES = 20  # progress updates when running in this process
+CONNECT_TIMEOUT_S = 3  # how long to wait for a Dask scheduler before giving up
+BREAKEVEN_BY = 36  # month of the "broke even by" comparison metric (capped at the horizon)
+
+# The ledger must reconcile to the penny, so these stay float64; other money may be float32.
+LEDGER_COLUMNS = frozenset({"cash_open", "receipts", "payments", "cash_close"})
+SIZE_BANDS = ("micro", "small", "medium", "large")  # category order, known bands first
+
+RUN_COLUMNS = (
+    "rep",
+    "failed",
+    "failure_month",
+    "failure_cause",
+    "breakeven_month",
+    "final_cash",
+    "peak_clients",
+    "mean_clients",
+    "continuity",
+    "hours_delivered",
+    "income_earned",
+    "costs",
+    "cost_per_hour",
+    "price_per_hour",
+    "months_traded",
+    "declined",
+    "months",
+)
+
+_FIXED_LABELS = {
+    "final_cash": "final cash (£)",
+    "continuity": "continuity (share of hours by the regular carer)",
+    "mean_clients": "mean clients",
+    "cost_per_hour": "cost per delivered hour (£)",
+    "price_per_hour": "price per delivered hour (£)",
+    "declined": "referrals declined",
+}
+
+
+# --- the work of one chunk (runs in a worker) ----------------------------------------------
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    """numerator / denominator, NaN when the denominator is 0 (e.g. no hours delivered)."""
+    return float(numerator / denominator) if denominator > 0 else math.nan
+
+
+def _runs_rows(
+    monthly: pd.DataFrame, lengths: list[int], outcomes: list[Any], start: int, horizon: int
+) -> list[tuple]:
+    """The chunk's rows of the runs table (in RUN_COLUMNS order), from its full-precision
+    monthly rows; sums per replication are taken over contiguous segments with reduceat."""
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.intp)
+    counts = np.asarray(lengths, dtype=float)
+
+    def total(column: str) -> np.ndarray:
+        return np.add.reduceat(monthly[column].to_numpy(float), offsets)
+
+    hours = total("hours_delivered")
+    regular = total("hours_regular")
+    income = total("income_earned")
+    costs = total("costs")
+    clients = monthly["clients"].to_numpy(np.int64)
+    peak = np.maximum.reduceat(clients, offsets)
+    mean_clients = np.add.reduceat(clients, offsets) / counts
+    declined_cols = [c for c in monthly.columns if c.startswith("declined_")]
+    declined = np.add.reduceat(monthly[declined_cols].to_numpy(np.int64).sum(axis=1), offsets)
+    rows = []
+    for i, outcome in enumerate(outcomes):
+        rows.append(
+            (
+                start + i,
+                bool(outcome.failed),
+                outcome.failure_month,
+                outcome.failure_cause,
+                outcome.breakeven_month,
+                float(outcome.final_cash),
+                int(peak[i]),
+                float(mean_clients[i]),
+                _ratio(regular[i], hours[i]),
+                float(hours[i]),
+                float(income[i]),
+                float(costs[i]),
+                _ratio(costs[i], hours[i]),
+                _ratio(income[i], hours[i]),
+                int(lengths[i]),
+                int(declined[i]),
+                horizon,
+            )
+        )
+    return rows
+
+
+def _compact(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Small dtypes so 10,000 x 60-month panels fit in memory and pickle quickly.
+
+    Rules by dtype rather than by name, so columns added to the model are handled too:
+    integers -> int32 (month int16), floats -> float32 except the ledger columns, text ->
+    category, booleans unchanged.
+    """
+    columns: dict[str, Any] = {}
+    for name, col in monthly.items():
+        dtype = col.dtype
+        if name == "month":
+            columns[name] = col.to_numpy(np.int16)
+        elif pd.api.types.is_bool_dtype(dtype) and not col.hasnans:
+            columns[name] = col.to_numpy(bool)
+        elif pd.api.types.is_integer_dtype(dtype) and not col.hasnans:
+            columns[name] = col.to_numpy(np.int32)
+        elif pd.api.types.is_float_dtype(dtype):
+            columns[name] = col.to_numpy(np.float64 if name in LEDGER_COLUMNS else np.float32)
+        elif isinstance(dtype, pd.CategoricalDtype):
+            columns[name] = col
+        elif pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
+            columns[name] = pd.Categorical(col)
+        else:
+            columns[name] = col
+    return pd.DataFrame(columns)
+
+
+def _run_chunk(scenario: Scenario, start: int, stop: int) -> tuple[pd.DataFrame, list[tuple]]:
+    """Replications ``start..stop-1``: their monthly rows (compact, with ``rep``) and runs rows."""
+    runs = [simulate(scenario, replication=rep) for rep in range(start, stop)]
+    lengths = [len(r.monthly) for r in runs]
+    if min(lengths) < 1:
+        raise RuntimeError("simulate returned a replication without monthly rows")
+    monthly = pd.concat([r.monthly for r in runs], ignore_index=True)
+    rows = _runs_rows(monthly, lengths, [r.outcome for r in runs], start, scenario.run.months)
+    monthly.insert(0, "rep", np.repeat(np.arange(start, stop, dtype=np.int32), lengths))
+    return _compact(monthly), rows
+
+
+# --- executing chunks ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Task:
+    job: int  # index of the scenario among those run together
+    start: int
+    stop: int
+
+
+def _plan(jobs: int, reps: int, parallelism: int, serial: bool) -> list[_Task]:
+    """Chunks of consecutive replication indices; the split never changes the results."""
+    if serial:
+        size = max(MIN_CHUNK, math.ceil(jobs * reps / SERIAL_UPDATES))
+    else:
+        size = max(MIN_CHUNK, math.ceil(jobs * reps / (CHUNKS_PER_WORKER * parallelism)))
+    return [
+        _Task(job, start, min(start + size, reps))
+        for job in range(jobs)
+        for start in range(0, reps, size)
+    ]
+
+
+def _pool_context() -> Any:
+    """fork on Linux (workers inherit imported modules: no pandas import per worker);
+    the platform default elsewhere (fork is unsafe on macOS, absent on Windows)."""
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def _notify(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None:
+        progress(done, total)
+
+
+def _execute_local(
+    scenarios: Sequence[Scenario], reps: int, workers: int, progress: Progress | None
+) -> list[list[tuple[pd.DataFrame, list[tuple]]]]:
+    """Run the chunks in this process (workers == 1) or in a local process pool."""
+    total = len(scenarios) * reps
+    tasks = _plan(len(scenarios), reps, workers, serial=workers == 1)
+    outputs: list[Any] = [None] * len(tasks)
+    done = 0
+    if workers == 1 or len(tasks) == 1:
+        for i, task in enumerate(tasks):
+            outputs[i] = _run_chunk(scenarios[task.job], task.start, task.stop)
+            done += task.stop - task.start
+            _notify(progress, done, total)
+    else:
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_pool_context())
+        try:
+            index: dict[Future, int] = {
+                pool.submit(_run_chunk, scenarios[t.job], t.start, t.stop): i
+                for i, t in enumerate(tasks)
+            }
+            for future in as_completed(index):
+                i = index[future]
+                outputs[i] = future.result()
+                done += tasks[i].stop - tasks[i].start
+                _notify(progress, done, total)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return _by_job(tasks, outputs, len(scenarios))
+
+
+def _connect(address: str) -> Any:
+    """A Dask client on ``address``, or a clear error naming it within a few seconds."""
+    if not isinstance(address, str) or not address.strip():
+        raise ValueError(f"scheduler must be an address like 'tcp://host:8786', got {address!r}")
+    try:
+        from distributed import Client
+    except ImportError as exc:  # pragma: no cover - distributed is a dependency
+        raise ImportError("running on a Dask scheduler needs `distributed` installed") from exc
+    try:
+        return Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+    except (ValueError, TypeError) as exc:  # unparsable address
+        raise ValueError(f"bad Dask scheduler address {address!r}: {exc}") from exc
+    except Exception as exc:  # refused, timed out, or something other than a scheduler
+        raise ConnectionError(
+            f"could not connect to a Dask scheduler at {address!r} within "
+            f"{CONNECT_TIMEOUT_S} s (is one listening there?): {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def _execute_dask(
+    scenarios: Sequence[Scenario], reps: int, address: str, progress: Progress | None
+) -> list[list[tuple[pd.DataFrame, list[tuple]]]]:
+    """Run the same chunks on a Dask cluster (its workers need microcare-sim installed)."""
+    from distributed import as_completed as dask_completed
+
+    total = len(scenarios) * reps
+    with _connect(address) as client:
+        parallelism = max(1, sum(client.nthreads().values()))
+        tasks = _plan(len(scenarios), reps, parallelism, serial=False)
+        batch = uuid.uuid4().hex
+        futures = client.map(
+            _run_chunk,
+            [scenarios[t.job] for t in tasks],
+            [t.start for t in tasks],
+            [t.stop for t in tasks],
+            key=[f"microcare-chunk-{batch}-{t.job}-{t.start}" for t in tasks],
+            pure=False,
+        )
+        index = {future.key: i for i, future in enumerate(futures)}
+        outputs: list[Any] = [None] * len(tasks)
+        done = 0
+        for future in dask_completed(futures, loop=client.loop):
+            i = index[future.key]
+            outputs[i] = future.result()
+            done += tasks[i].stop - tasks[i].start
+            _notify(progress, done, total)
+            future.release()
+    return _by_job(tasks, outputs, len(scenarios))
+
+
+def _by_job(tasks: list[_Task], outputs: list[Any], jobs: int) -> list[list[Any]]:
+    grouped: list[list[Any]] = [[] for _ in range(jobs)]
+    for task, output in zip(tasks, outputs, strict=True):
+        grouped[task.job].append(output)
+    return grouped
+
+
+def _execute(
+    scenarios: Sequence[Scenario],
+    reps: int,
+    workers: int | None,
+    scheduler: str | None,
+    progress: Progress | None,
+) -> list[list[tuple[pd.DataFrame, list[tuple]]]]:
+    if scheduler is not None:
+        if workers is not None:
+            raise ValueError("give workers (local processes) or scheduler (Dask), not both")
+        return _execute_dask(scenarios, reps, scheduler, progress)
+    if workers is None:
+        workers = os.cpu_count() or 1
+    return _execute_local(scenarios, reps, workers, progress)
+
+
+# --- assembling results --------------------------------------------------------------------
+
+
+def _unify_categories(frames: list[pd.DataFrame]) -> None:
+    """Give every chunk's categorical columns the same categories, so concat keeps them."""
+    for name, dtype in frames[0].dtypes.items():
+        if not isinstance(dtype, pd.CategoricalDtype):
+            continue
+        seen = set().union(*(f[name].cat.categories for f in frames))
+        known = [band for band in SIZE_BANDS if band in seen]
+        categories = known + sorted(seen.difference(known))
+        unified = pd.CategoricalDtype(categories)
+        for frame in frames:
+            frame[name] = frame[name].cat.set_categories(categories).astype(unified)
+
+
+def _assemble_monthly(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    _unify_categories(frames)
+    monthly = pd.concat(frames, ignore_index=True)
+    key = monthly["rep"].to_numpy(np.int64) * 100_000 + monthly["month"].to_numpy(np.int64)
+    if key.size and (np.diff(key) <= 0).any():  # chunks come back in order: rarely needed
+        monthly = monthly.sort_values(["rep", "month"], kind="stable", ignore_index=True)
+    return monthly
+
+
+def _assemble_runs(rows: list[tuple]) -> pd.DataFrame:
+    runs = pd.DataFrame.from_records(rows, columns=list(RUN_COLUMNS))
+    cause = RUN_COLUMNS.index("failure_cause")
+    runs["failure_cause"] = pd.Series([row[cause] for row in rows], dtype=object)
+    for name in ("failure_month", "breakeven_month"):
+        column = RUN_COLUMNS.index(name)
+        runs[name] = pd.array([row[column] for row in rows], dtype="Int64")
+    for name in ("rep", "peak_clients", "months_traded", "declined", "months"):
+        runs[name] = runs[name].astype(np.int32)
+    runs["failed"] = runs["failed"].astype(bool)
+    return runs.sort_values("rep", ignore_index=True)
+
+
+def _results(scenario: Scenario, reps: int, chunks: list[Any]) -> Results:
+    monthly = _assemble_monthly([frame for frame, _ in chunks])
+    runs = _assemble_runs([row for _, rows in chunks for row in rows])
+    return Results(scenario=scenario, reps=reps, seed=scenario.run.seed, monthly=monthly, runs=runs)
+
+
+def _check_reps(reps: int) -> None:
+    if isinstance(reps, bool) or not isinstance(reps, int | np.integer) or reps < 1:
+        raise ValueError(f"reps must be a whole number >= 1, got {reps!r}")
+
+
+def _check_workers(workers: int | None) -> None:
+    if workers is None:
+        return
+    if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
+        raise ValueError(f"workers must be a whole number >= 1 or None, got {workers!r}")
+
+
+def _seeded(scenario: Scenario, seed: int | None) -> Scenario:
+    """The scenario with its seed resolved, so Results.scenario alone reproduces results."""
+    if seed is None or seed == scenario.run.seed:
+        return scenario
+    return scenario.with_overrides({"run.seed": int(seed)})
+
+
+def _months(column: pd.Series) -> np.ndarray:
+    """Month numbers as floats, NaN for 'never'."""
+    return pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
+
+
+# --- public API ----------------------------------------------------------------------------
+
+
+def metric_label(key: str) -> str:
+    """Readable name of a column of :meth:`Results.metrics`."""
+    kind, _, month = key.rpartition("_")
+    if kind == "survival" and month.isdigit():
+        return f"still trading at month {month}"
+    if kind == "breakeven" and month.isdigit():
+        return f"broke even by month {month}"
+    return _FIXED_LABELS.get(key, key)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Results:
+    """The replications of one scenario.
+
+    Attributes:
+        scenario: The scenario as run, seed included: running it again reproduces these.
+        reps: Number of replications (indices 0..reps-1).
+        seed: Base seed (``scenario.run.seed``).
+        monthly: One row per replication and month traded, ``rep`` first, sorted by
+            (rep, month); compact dtypes (ledger columns float64).
+        runs: One row per replication (see :data:`RUN_COLUMNS`).
+    """
+
+    scenario: Scenario
+    reps: int
+    seed: int
+    monthly: pd.DataFrame
+    runs: pd.DataFrame
+
+    def __repr__(self) -> str:
+        return (
+            f"Results({self.scenario.business.name!r}, reps={self.reps}, seed={self.seed}, "
+            f"horizon={self.horizon})"
+        )
+
+    @property
+    def horizon(self) -> int:
+        """Months simulated (a replication that fails stops earlier)."""
+        return self.scenario.run.months
+
+    def summary(self) -> dict[str, Any]:
+        """Headline figures with intervals, as plain values (see sim.results.summarise)."""
+        return summarise(self.runs, self.monthly, self.horizon)
+
+    def survival_curve(self) -> pd.DataFrame:
+        """Share still trading at the end of each month 0..horizon: month, survival,
+        lower, upper (95% Wilson), n."""
+        return survival_curve(self.runs, self.horizon)
+
+    def cash_bands(self) -> pd.DataFrame:
+        """Quantiles of closing cash per month over the replications still trading."""
+        return cash_quantiles(self.monthly)
+
+    def metrics(self) -> pd.DataFrame:
+        """Per-replication metrics, indexed by ``rep``, for paired comparisons.
+
+        One place for comparison, sensitivity and goal-seeking to share. Columns:
+        ``survival_<m>`` (1.0 if still trading at the end of month m, m in 12/24/36/60
+        capped at the horizon), ``breakeven_<m>`` (1.0 if broke even by month 36, capped),
+        ``final_cash``, ``continuity``, ``mean_clients``, ``cost_per_hour``,
+        ``price_per_hour``, ``declined``. Means of the indicators are shares; NaN marks a
+        figure undefined for that replication (e.g. no hours delivered).
+        """
+        runs = self.runs
+        failed = runs["failed"].to_numpy(bool)
+        fail_month = _months(runs["failure_month"])
+        table: dict[str, Any] = {}
+        for month in summary_months(SUMMARY_MONTHS, self.horizon):
+            table[f"survival_{month}"] = (~(failed & (fail_month <= month))).astype(float)
+        by = min(BREAKEVEN_BY, self.horizon)
+        breakeven = _months(runs["breakeven_month"])
+        table[f"breakeven_{by}"] = (breakeven <= by).astype(float)
+        for name in (
+            "final_cash",
+            "continuity",
+            "mean_clients",
+            "cost_per_hour",
+            "price_per_hour",
+            "declined",
+        ):
+            table[name] = runs[name].to_numpy(float)
+        return pd.DataFrame(table, index=pd.Index(runs["rep"].to_numpy(), name="rep"))
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Scenarios run on the same replications and seed (common random numbers)."""
+
+    names: list[str]
+    results: list[Results]
+
+    def table(self) -> pd.DataFrame:
+        """One row per metric: each scenario's mean, and each later scenario's paired
+        difference to the first with its 95% t interval.
+
+        Columns: ``metric``, ``label``, one per scenario name, then for each later scenario
+        ``"<name> - <first>"``, ``"<name> - <first> lower"`` and ``"... upper"``.
+        """
+        base_name, base = self.names[0], self.results[0].metrics()
+        others = [r.metrics() for r in self.results[1:]]
+        rows = []
+        for key in base.columns:
+            row: dict[str, Any] = {"metric": key, "label": metric_label(key)}
+            for name, metrics in zip(self.names, [base, *others], strict=True):
+                row[name] = mean_with_ci(metrics[key])["mean"]
+            for name, metrics in zip(self.names[1:], others, strict=True):
+                diff = paired_difference(base[key], metrics[key])
+                column = f"{name} - {base_name}"
+                row[column] = diff["mean"]
+                row[f"{column} lower"] = diff["lower"]
+                row[f"{column} upper"] = diff["upper"]
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def run(
+    scenario: Scenario,
+    reps: int = 1000,
+    seed: int | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    scheduler: str | None = None,
+) -> Results:
+    """Run ``reps`` replications of ``scenario`` and collect them.
+
+    Args:
+        scenario: What to simulate.
+        reps: Replications 0..reps-1.
+        seed: Base seed; None keeps ``scenario.run.seed``. The stored scenario carries it.
+        workers: Local processes; None = every core, 1 = in this process.
+        progress: Called in this process as ``progress(done_reps, total_reps)``.
+        scheduler: Address of a Dask scheduler (``"tcp://host:8786"``) to run on instead.
+
+    Returns:
+        Identical :class:`Results` for the same scenario, seed and reps, whatever
+        ``workers`` or ``scheduler``.
+    """
+    _check_reps(reps)
+    _check_workers(workers)
+    scenario = _seeded(scenario, seed)
+    (chunks,) = _execute([scenario], int(reps), workers, scheduler, progress)
+    return _results(scenario, int(reps), chunks)
+
+
+def _unique_names(scenarios: Sequence[Scenario], names: Sequence[str] | None) -> list[str]:
+    if names is not None:
+        names = [str(n) for n in names]
+        if len(names) != len(scenarios):
+            raise ValueError(f"{len(names)} names for {len(scenarios)} scenarios")
+        if len(set(names)) != len(names):
+            raise ValueError(f"scenario names must be unique, got {names}")
+        return names
+    unique: list[str] = []
+    for scenario in scenarios:
+        name, n = scenario.business.name, 1
+        while name in unique:
+            n += 1
+            name = f"{scenario.business.name} ({n})"
+        unique.append(name)
+    return unique
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    reps: int = 1000,
+    seed: int | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    scheduler: str | None = None,
+    names: Sequence[str] | None = None,
+) -> Comparison:
+    """Run several scenarios on the same replications and seed, for paired differences.
+
+    With common random numbers each process draws from its own stream, so replication i of
+    two scenarios differs only where their inputs differ: the paired difference measures
+    the policy, not the noise.
+
+    Args:
+        scenarios: Two or more (one is allowed) scenarios with the same horizon.
+        seed: Base seed for all; None = the first scenario's ``run.seed``.
+        names: Labels for the table; default each ``business.name``, made unique.
+        reps, workers, progress, scheduler: As for :func:`run`; progress counts the
+            replications of all scenarios together.
+    """
+    scenarios = list(scenarios)
+    if not scenarios:
+        raise ValueError("compare needs at least one scenario")
+    _check_reps(reps)
+    _check_workers(workers)
+    horizons = {s.run.months for s in scenarios}
+    if len(horizons) > 1:
+        raise ValueError(f"scenarios must share one horizon (run.months), got {sorted(horizons)}")
+    labels = _unique_names(scenarios, names)
+    common = scenarios[0].run.seed if seed is None else int(seed)
+    seeded = [_seeded(s, common) for s in scenarios]
+    grouped: list[Any] = _execute(seeded, int(reps), workers, scheduler, progress)
+    results = []
+    for i, scenario in enumerate(seeded):
+        chunks, grouped[i] = grouped[i], None  # free each scenario's chunks once assembled
+        results.append(_results(scenario, int(reps), chunks))
+        del chunks
+    return Comparison(names=labels, results=results)
