@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
@@ -28,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
+console = Console()
 err = Console(stderr=True)
 
 BAD_INPUT = 2
@@ -113,7 +114,7 @@ def validate(
 ) -> None:
     """Check a scenario file and list every problem with its dotted path."""
     scenario = _load(file)
-    out.print(f"{file}: OK ({scenario.business.name}, {scenario.run.months} months)")
+    console.print(f"{file}: OK ({scenario.business.name}, {scenario.run.months} months)")
 
 
 @app.command()
@@ -167,7 +168,7 @@ def run(
     table.add_column("estimate (95% CI)", justify="right")
     for label, value in summary_rows(summary):
         table.add_row(label, value)
-    out_console = Console(width=max(100, out.width))
+    out_console = Console(width=max(100, console.width))
     out_console.print(table)
     out_console.print(headline(summary))
     if out is not None:
@@ -204,10 +205,10 @@ def _show_one(scenario: Scenario, seed: int | None) -> None:
         table.add_column(label, justify="right")
     for row in one.monthly[list(columns)].itertuples(index=False):
         table.add_row(*(_cell(v) if isinstance(v, float) else str(v) for v in row))
-    console = Console(width=max(100, out.width))
-    console.print(table)
+    wide = Console(width=max(100, console.width))
+    wide.print(table)
     o = one.outcome
-    console.print(
+    wide.print(
         f"failed in month {o.failure_month} ({o.failure_cause.replace('_', ' ')})"
         if o.failed
         else f"still trading after {len(one.monthly)} months",
@@ -260,12 +261,123 @@ def compare(
             )
         )
     frame = comparison.table()
-    table = Table(title=f"{reps:,} replications each, common random numbers", title_justify="left")
-    for column in frame.columns:
-        table.add_column(str(column), justify="left" if column == "metric" else "right")
-    for row in frame.itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
-    Console(width=max(120, out.width)).print(table)
+    base, others = comparison.names[0], comparison.names[1:]
+    table = Table(title=f"{reps:,} replications each, common random numbers; differences are "
+                  f"paired, against {base}, with 95% CIs", title_justify="left")
+    table.add_column("measure")
+    for name in comparison.names:
+        table.add_column(name, justify="right")
+    for name in others:
+        table.add_column(f"{name} minus {base}", justify="right")
+    for row in frame.to_dict(orient="records"):
+        cells = [_cell(row[name]) for name in comparison.names]
+        for name in others:
+            column = f"{name} - {base}"
+            cells.append(f"{_cell(row[column])} ({_cell(row[column + ' lower'])} to "
+                         f"{_cell(row[column + ' upper'])})")
+        table.add_row(escape(f"{row['label']} [{row['metric']}]"), *cells)
+    Console(width=max(120, console.width)).print(table)
+
+
+@app.command()
+def sensitivity(
+    file: Annotated[Path | None, typer.Argument(help="Scenario TOML file.")] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="Parameter to vary (repeatable; default: the ~15 "
+                     "that matter most for a plan)."),
+    ] = None,
+    delta: Annotated[float, typer.Option(help="Move each parameter down and up by this "
+                                         "share.")] = 0.2,
+    metric: Annotated[str, typer.Option(help="What to measure: survival_36, final_cash, "
+                                        "breakeven_month, operating_result, ...")] = "survival_36",
+    reps: RepsOpt = 300,
+    seed: SeedOpt = None,
+    months: MonthsOpt = None,
+    set_: SetOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+) -> None:
+    """Which assumption matters most? Each parameter down and up, on common random numbers,
+    largest effect first (a tornado as a table)."""
+    from sim.whatif import sensitivity as run_sensitivity
+
+    scenario = _load(file, set_, months)
+    count = (2 * len(param) + 1) if param else 31
+    with _progress(reps * count, "simulating") as progress:
+        table = _guard(lambda: run_sensitivity(
+            scenario, params=param, delta=delta, reps=reps, seed=seed, metric=metric,
+            workers=workers, progress=progress, scheduler=scheduler))
+    label = table.attrs["metric_label"]
+    out_table = Table(title=f"Sensitivity of {label}: each parameter -{delta:.0%} / +{delta:.0%}"
+                      f", {reps:,} replications each, common random numbers",
+                      title_justify="left")
+    for column in ("parameter", "low / base / high value", "effect of low (95% CI)",
+                   "effect of high (95% CI)"):
+        out_table.add_column(column, justify="left" if column == "parameter" else "right")
+    for row in table.itertuples(index=False):
+        out_table.add_row(
+            row.param,
+            f"{row.low_value:,.4g} / {row.base_value:,.4g} / {row.high_value:,.4g}",
+            f"{_cell(row.low_effect)} ({_cell(row.low_lower)} to {_cell(row.low_upper)})",
+            f"{_cell(row.high_effect)} ({_cell(row.high_lower)} to {_cell(row.high_upper)})",
+        )
+    Console(width=max(120, console.width)).print(out_table)
+    console.print(f"base: {label} = {_cell(float(table['base'].iloc[0]))}")
+
+
+@app.command("goal-seek")
+def goal_seek(
+    file: Annotated[Path | None, typer.Argument(help="Scenario TOML file.")] = None,
+    param: Annotated[str, typer.Option("--param", "-p", help="Parameter to solve for.")] = "",
+    target: Annotated[str, typer.Option(help='Condition to reach, e.g. "survival_36>=0.8".')
+                      ] = "",
+    bounds: Annotated[str | None, typer.Option(help="Search range lo,hi (default: half to "
+                                               "one and a half times the current value).")
+                      ] = None,
+    tolerance: Annotated[float | None, typer.Option(help="Precision of the answer (default "
+                                                    "1% of the range).")] = None,
+    reps: RepsOpt = 300,
+    seed: SeedOpt = None,
+    months: MonthsOpt = None,
+    set_: SetOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+) -> None:
+    """What would it take? The smallest (or largest) value of one parameter that reaches a
+    target, with its uncertainty, or a plain "not reachable"."""
+    from sim.whatif import Target
+    from sim.whatif import goal_seek as run_goal_seek
+
+    if not param:
+        raise _fail("--param is required, e.g. --param channels.self_funder.price_per_hour")
+    if not target:
+        raise _fail('--target is required, e.g. --target "survival_36>=0.8"')
+    scenario = _load(file, set_, months)
+    parsed = _guard(lambda: Target.parse(target))
+    limits = _guard(lambda: _parse_bounds(bounds)) if bounds else None
+    with _progress(reps * 15, "simulating") as progress:
+        answer = _guard(lambda: run_goal_seek(
+            scenario, param, parsed, bounds=limits, reps=reps, seed=seed,
+            tolerance=tolerance, workers=workers, progress=progress, scheduler=scheduler))
+    curve = Table(title=f"{parsed.metric} against {param} ({reps:,} replications each, "
+                  "common random numbers)", title_justify="left")
+    for column in ("value", "estimate", "95% CI"):
+        curve.add_column(column, justify="right")
+    for row in answer.curve.itertuples(index=False):
+        curve.add_row(f"{row.value:,.4g}", _cell(row.mean),
+                      f"{_cell(row.lower)} to {_cell(row.upper)}")
+    console.print(curve)
+    console.print(answer.message)
+
+
+def _parse_bounds(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    try:
+        low, high = (float(p) for p in parts)
+    except ValueError:
+        raise ScenarioError([("--bounds", f"expected two numbers lo,hi, got {text!r}")]) from None
+    return low, high
 
 
 def _cell(value: Any) -> str:

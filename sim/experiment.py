@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import re
 import sys
 import uuid
 from collections.abc import Callable, Sequence
@@ -242,6 +243,9 @@ def _execute_local(
     return _by_job(tasks, outputs, len(scenarios))
 
 
+_ADDRESS = re.compile(r"^(?:[a-z]+://)?(?:\[[0-9a-fA-F:]+\]|[^\s:/\[\]]+):\d{1,5}$")
+
+
 def _connect(address: str) -> Any:
     """A Dask client on ``address``, or a clear error naming it within a few seconds."""
     if not isinstance(address, str) or not address.strip():
@@ -250,6 +254,11 @@ def _connect(address: str) -> Any:
         from distributed import Client
     except ImportError as exc:  # pragma: no cover - distributed is a dependency
         raise ImportError("running on a Dask scheduler needs `distributed` installed") from exc
+    if not _ADDRESS.match(address.strip()):
+        # checked before making a Client: a half-made Client complains again at exit
+        raise ValueError(
+            f"bad Dask scheduler address {address!r}: expected e.g. 'tcp://host:8786'"
+        )
     try:
         return Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (ValueError, TypeError) as exc:  # unparsable address

@@ -26,6 +26,7 @@ __all__ = [
     "mean_with_ci",
     "median_failure_month",
     "paired_difference",
+    "ratio_with_ci",
     "share_of_months_not_covering_costs",
     "summarise",
     "summary_months",
@@ -301,6 +302,28 @@ def mean_with_ci(values: Any) -> dict[str, float | int]:
     return _interval(float(x.mean()), se, x.size - 1, int(x.size))
 
 
+def ratio_with_ci(numerator: Any, denominator: Any) -> dict[str, float | int]:
+    """Pooled ratio sum(x) / sum(y) over replications, with a 95% CI (ratio estimator).
+
+    Why pooled: the mean of per-replication ratios (e.g. cost per hour) is dominated by
+    replications that failed early with few hours; the pooled ratio is the cost of an
+    average delivered hour, which is what a price must cover.
+    """
+    x = np.asarray(numerator, dtype=float)
+    y = np.asarray(denominator, dtype=float)
+    keep = ~(np.isnan(x) | np.isnan(y))
+    x, y = x[keep], y[keep]
+    n = int(len(x))
+    if n == 0 or y.sum() <= 0:
+        return {"mean": math.nan, "lower": math.nan, "upper": math.nan, "n": n}
+    ratio = float(x.sum() / y.sum())
+    if n < 2:
+        return {"mean": ratio, "lower": math.nan, "upper": math.nan, "n": n}
+    residual = x - ratio * y
+    se = float(np.sqrt(np.sum(residual**2) / (n * (n - 1))) / y.mean())
+    return _interval(ratio, se, n - 1, n)
+
+
 def paired_difference(a: pd.Series, b: pd.Series) -> dict[str, float | int]:
     """Mean of ``b - a`` per replication with a 95% t interval.
 
@@ -374,8 +397,8 @@ def summarise(runs: pd.DataFrame, monthly: pd.DataFrame, horizon: int) -> dict[s
         "share_months_not_covering_costs": share_of_months_not_covering_costs(monthly),
         "final_cash": final_cash_quantiles(runs),
         "continuity": mean_with_ci(runs["continuity"]),
-        "cost_per_hour": mean_with_ci(runs["cost_per_hour"]),
-        "price_per_hour": mean_with_ci(runs["price_per_hour"]),
+        "cost_per_hour": ratio_with_ci(runs["costs"], runs["hours_delivered"]),
+        "price_per_hour": ratio_with_ci(runs["income_earned"], runs["hours_delivered"]),
         "declined_by_channel": declined.to_dict(orient="index"),
         "failure_causes": failure_causes(runs),
     }

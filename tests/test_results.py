@@ -29,6 +29,9 @@ def make_runs(failure_months: list[int | None], **extra: list) -> pd.DataFrame:
         "continuity": [0.9] * n,
         "cost_per_hour": [25.0] * n,
         "price_per_hour": [27.0] * n,
+        "costs": [2500.0] * n,
+        "income_earned": [2700.0] * n,
+        "hours_delivered": [100.0] * n,
         "months": [36] * n,
     }
     data.update(extra)
@@ -298,3 +301,15 @@ def test_summarise_is_json_serialisable_with_the_headline_keys(ten_runs: pd.Data
     assert summary["declined_by_channel"]["self_funder"]["share_declined"] is None
     assert summary["failure_causes"]["shares"] == {"insolvency": 1.0}
     assert type(summary["replications"]) is int
+
+
+def test_ratio_with_ci_pools_rather_than_averages():
+    # two replications: 100 h at £20 and 1 h at £200. The pooled cost of an hour is
+    # (2000 + 200) / 101, not the mean of 20 and 200.
+    result = r.ratio_with_ci([2000.0, 200.0], [100.0, 1.0])
+    assert result["mean"] == pytest.approx(2200 / 101)
+    assert result["lower"] < result["mean"] < result["upper"]
+    same = r.ratio_with_ci([10.0, 20.0, 30.0], [1.0, 2.0, 3.0])
+    assert same["mean"] == pytest.approx(10.0)
+    assert same["lower"] == same["upper"] == pytest.approx(10.0)  # no spread around it
+    assert math.isnan(r.ratio_with_ci([1.0], [0.0])["mean"])

@@ -1,0 +1,431 @@
+"""What must be true: one-at-a-time sensitivity (tornado) and goal-seeking for one parameter.
+
+Both run every candidate value of a parameter on the same replications and seed (common
+random numbers, see :func:`sim.experiment.compare`), so the effect of a parameter is not
+drowned in Monte Carlo noise and, for a fixed set of draws, the metric moves monotonically
+with a parameter whose effect is monotone. That is what makes bisection honest here.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.experiment import Results, compare, metric_label
+from sim.results import mean_with_ci, paired_difference
+from sim.scenario import Scenario
+from sim.validation import ScenarioError
+
+Progress = Callable[[int, int], None]
+
+#: The ~15 assumptions that matter most for a plan (tornado default).
+DEFAULT_PARAMS: tuple[str, ...] = (
+    "channels.self_funder.price_per_hour",
+    "channels.direct_payment.price_per_hour",
+    "channels.self_funder.referrals_per_month",
+    "channels.direct_payment.referrals_per_month",
+    "channels.professional.referrals_per_month",
+    "channels.word_of_mouth.referrals_per_client_per_month",
+    "clients.package_months",
+    "clients.hours_per_week",
+    "staff.wage_per_hour",
+    "staff.turnover_per_year",
+    "costs.fixed_monthly",
+    "business.start_cash",
+    "owner.min_drawings_per_month",
+    "council.rate_per_hour",
+    "council.payment_lag_days",
+)
+
+DEFAULT_METRIC = "survival_36"
+_TARGET = re.compile(r"^\s*([a-z_0-9]+)\s*(>=|<=|>|<)\s*(-?[0-9.]+(?:e-?[0-9]+)?)\s*$")
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+}
+
+
+# --- parameters ----------------------------------------------------------------------------
+
+
+def _lookup(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for key in path.split("."):
+        if not isinstance(node, dict) or key not in node:
+            raise ScenarioError([(path, "unknown parameter")])
+        node = node[key]
+    return node
+
+
+def _scaled(value: Any, factor: float, path: str) -> Any:
+    """A number times factor; a distribution with every parameter scaled (its shape kept);
+    a table of numbers (e.g. costs.fixed_monthly) with every item scaled."""
+    if isinstance(value, bool):
+        raise ScenarioError([(path, "is a switch, not a number: it cannot be varied")])
+    if isinstance(value, int | float):
+        return float(value) * factor
+    if isinstance(value, dict):
+        return {
+            k: (v if k == "kind" else _scaled(v, factor, f"{path}.{k}")) for k, v in value.items()
+        }
+    raise ScenarioError([(path, f"is {value!r}, not a number: it cannot be varied")])
+
+
+def base_value(scenario: Scenario, param: str) -> float:
+    """The parameter's current size: the number, a distribution's mean or a table's total."""
+    value = _lookup(scenario.to_dict(), param)
+    if isinstance(value, bool):
+        raise ScenarioError([(param, "is a switch (true/false), not a number: it cannot be "
+                                     "varied")])
+    if not isinstance(value, int | float | dict):
+        raise ScenarioError([(param, f"is {value!r}, not a number: it cannot be varied")])
+    if isinstance(value, dict):
+        if "kind" in value:
+            return float(_distribution_mean(scenario, param))
+        return float(sum(value.values()))
+    return float(value)
+
+
+def _distribution_mean(scenario: Scenario, param: str) -> float:
+    node: Any = scenario
+    for key in param.split("."):
+        node = getattr(node, key)
+    return node.mean
+
+
+def with_value(scenario: Scenario, param: str, value: float) -> Scenario:
+    """The scenario with the parameter set to ``value`` (distributions and tables scaled so
+    that their mean or total is ``value``)."""
+    current = base_value(scenario, param)
+    raw = _lookup(scenario.to_dict(), param)
+    if isinstance(raw, dict):
+        if current == 0:
+            raise ScenarioError([(param, "is zero: it cannot be scaled to a new value")])
+        return scenario.with_overrides({param: _scaled(raw, value / current, param)})
+    if isinstance(raw, int) and not float(value).is_integer():
+        value = round(value)
+    return scenario.with_overrides({param: type(raw)(value) if isinstance(raw, int) else value})
+
+
+# --- metrics -------------------------------------------------------------------------------
+
+
+_MONTHLY_METRIC = re.compile(r"^(survival|breakeven)_(\d+)$")
+_RUN_METRICS = ("final_cash", "continuity", "mean_clients", "cost_per_hour", "price_per_hour",
+                "declined")
+
+
+def metric_values(results: Results, metric: str) -> pd.Series:
+    """Per-replication values of a metric (index ``rep``); their mean is the estimate.
+
+    - ``survival_<m>``: 1 if still trading at the end of month m (m capped at the horizon);
+    - ``breakeven_<m>``: 1 if it had started covering its costs by month m;
+    - ``breakeven_month``: the month it started covering its costs (horizon + 1 if never,
+      so that "sooner" stays comparable);
+    - ``operating_result``: mean monthly income earned less costs (owner's minimum
+      drawings included), £;
+    - ``final_cash``, ``continuity``, ``mean_clients``, ``cost_per_hour``,
+      ``price_per_hour``, ``declined``: as in :meth:`Results.metrics`.
+    """
+    _check_metric(results.scenario, metric)
+    runs = results.runs
+    index = pd.Index(runs["rep"].to_numpy(), name="rep")
+    match = _MONTHLY_METRIC.match(metric)
+    if match:
+        kind, month = match.group(1), min(int(match.group(2)), results.horizon)
+        if kind == "survival":
+            failed = runs["failed"].to_numpy(bool)
+            when = pd.to_numeric(runs["failure_month"], errors="coerce").to_numpy(float)
+            values = (~(failed & (when <= month))).astype(float)
+        else:
+            when = pd.to_numeric(runs["breakeven_month"], errors="coerce").to_numpy(float)
+            values = (when <= month).astype(float)
+        return pd.Series(values, index=index)
+    if metric == "operating_result":
+        return results.monthly.groupby("rep")["operating_result"].mean().astype(float)
+    if metric == "breakeven_month":
+        months = pd.to_numeric(runs["breakeven_month"], errors="coerce").astype(float)
+        return pd.Series(months.fillna(results.horizon + 1).to_numpy(), index=index)
+    return pd.Series(runs[metric].to_numpy(float), index=index)
+
+
+def _label(metric: str) -> str:
+    if metric == "operating_result":
+        return "mean monthly operating result (£)"
+    if metric == "breakeven_month":
+        return "month it started covering its costs"
+    return metric_label(metric)
+
+
+def _check_metric(scenario: Scenario, metric: str) -> None:
+    """Fail before any simulation when a metric name does not exist."""
+    if metric in _RUN_METRICS or metric in ("operating_result", "breakeven_month"):
+        return
+    if _MONTHLY_METRIC.match(metric):
+        return
+    choices = ", ".join(["survival_<month>", "breakeven_<month>", "breakeven_month",
+                         "operating_result", *_RUN_METRICS])
+    raise ScenarioError([("metric", f"unknown metric {metric!r}; use one of {choices}")])
+
+
+# --- sensitivity ---------------------------------------------------------------------------
+
+
+def sensitivity(
+    scenario: Scenario,
+    params: Sequence[str] | None = None,
+    delta: float = 0.2,
+    reps: int = 300,
+    seed: int | None = None,
+    metric: str = DEFAULT_METRIC,
+    values: dict[str, tuple[float, float]] | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    scheduler: str | None = None,
+) -> pd.DataFrame:
+    """Move each parameter down and up by ``delta`` (or to given low/high values) and report
+    the paired change in ``metric`` with 95% CIs, largest swing first.
+
+    Columns: param, base_value, low_value, high_value, base, low, high, low_effect,
+    low_lower, low_upper, high_effect, high_lower, high_upper, swing.
+    """
+    if not 0 < delta < 1:
+        raise ScenarioError([("delta", f"must be between 0 and 1, got {delta}")])
+    _check_metric(scenario, metric)
+    params = list(params) if params else list(DEFAULT_PARAMS)
+    values = values or {}
+    variants: list[Scenario] = [scenario]
+    points: list[tuple[str, float, float, float]] = []
+    for param in params:
+        base = base_value(scenario, param)
+        low, high = values.get(param, (base * (1 - delta), base * (1 + delta)))
+        variants += [with_value(scenario, param, low), with_value(scenario, param, high)]
+        points.append((param, base, low, high))
+    comparison = compare(
+        variants, reps=reps, seed=seed, workers=workers, progress=progress,
+        scheduler=scheduler, names=[str(i) for i in range(len(variants))],
+    )
+    per_rep = [metric_values(r, metric) for r in comparison.results]
+    base_values = per_rep[0]
+    rows = []
+    for i, (param, base, low, high) in enumerate(points):
+        low_diff = paired_difference(base_values, per_rep[1 + 2 * i])
+        high_diff = paired_difference(base_values, per_rep[2 + 2 * i])
+        rows.append({
+            "param": param,
+            "base_value": base,
+            "low_value": low,
+            "high_value": high,
+            "base": _mean(base_values),
+            "low": _mean(per_rep[1 + 2 * i]),
+            "high": _mean(per_rep[2 + 2 * i]),
+            "low_effect": low_diff["mean"],
+            "low_lower": low_diff["lower"],
+            "low_upper": low_diff["upper"],
+            "high_effect": high_diff["mean"],
+            "high_lower": high_diff["lower"],
+            "high_upper": high_diff["upper"],
+            "swing": abs(_nan0(high_diff["mean"]) - _nan0(low_diff["mean"])),
+        })
+    table = pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable")
+    table.attrs["metric"] = metric
+    table.attrs["metric_label"] = _label(metric)
+    return table.reset_index(drop=True)
+
+
+def _mean(values: pd.Series) -> float:
+    return float(mean_with_ci(values)["mean"])
+
+
+def _nan0(value: float) -> float:
+    return 0.0 if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+# --- goal-seeking --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """A condition on a metric, e.g. ``survival_36 >= 0.8``."""
+
+    metric: str
+    op: str
+    value: float
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        match = _TARGET.match(text)
+        if not match:
+            raise ScenarioError([(
+                "target",
+                f"expected METRIC OP VALUE such as 'survival_36>=0.8', got {text!r}",
+            )])
+        metric, op, value = match.groups()
+        return cls(metric, op, float(value))
+
+    def met(self, value: float) -> bool:
+        return not math.isnan(value) and _OPS[self.op](value, self.value)
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.op} {self.value:g}"
+
+
+@dataclass(frozen=True)
+class GoalSeek:
+    """The answer to "what value of this parameter reaches the target?"."""
+
+    param: str
+    target: Target
+    reachable: bool
+    value: float | None  # the boundary value, on the side that meets the target
+    lower: float | None  # 95% uncertainty of that value (from the metric's CI band)
+    upper: float | None
+    direction: str  # "at least" or "at most": which side of value meets the target
+    curve: pd.DataFrame = field(repr=False)  # param value, metric mean, lower, upper
+    message: str = ""
+
+
+def goal_seek(
+    scenario: Scenario,
+    param: str,
+    target: Target | str,
+    bounds: tuple[float, float] | None = None,
+    reps: int = 300,
+    seed: int | None = None,
+    tolerance: float | None = None,
+    grid: int = 9,
+    workers: int | None = None,
+    progress: Progress | None = None,
+    scheduler: str | None = None,
+) -> GoalSeek:
+    """The smallest (or largest) value of ``param`` for which ``target`` holds.
+
+    Every candidate is run on the same replications and seed, so the metric is a
+    deterministic, monotone-in-practice function of the parameter. A grid over the bounds
+    gives the curve (shown to users) and brackets the answer; bisection then narrows it to
+    ``tolerance`` (default 1% of the range). The uncertainty comes from where the metric's
+    95% band crosses the target on the grid. If no value in the bounds meets the target, or
+    every value does, the answer says so instead of extrapolating.
+    """
+    target = Target.parse(target) if isinstance(target, str) else target
+    _check_metric(scenario, target.metric)
+    base = base_value(scenario, param)
+    lo, hi = bounds if bounds is not None else (base * 0.5, base * 1.5)
+    if not lo < hi:
+        raise ScenarioError([("bounds", f"need low < high, got {lo:g}, {hi:g}")])
+    tolerance = tolerance if tolerance is not None else (hi - lo) / 100
+    if tolerance <= 0:
+        raise ScenarioError([("tolerance", f"must be > 0, got {tolerance:g}")])
+    xs = list(np.linspace(lo, hi, max(3, grid)))
+    evaluate = _Evaluator(scenario, param, target.metric, reps, seed, workers, scheduler)
+    curve = evaluate.many(xs, progress)
+    met = [target.met(m) for m in curve["mean"]]
+    if not any(met):
+        best = curve["mean"].max() if target.op in (">=", ">") else curve["mean"].min()
+        return GoalSeek(
+            param, target, False, None, None, None, "", curve,
+            f"not reachable: no value of {param} between {lo:g} and {hi:g} gives {target} "
+            f"(the best reached is {best:.3g})",
+        )
+    if all(met):
+        return GoalSeek(
+            param, target, True, None, None, None, "", curve,
+            f"every value of {param} between {lo:g} and {hi:g} already gives {target}: "
+            "widen the bounds to find where it stops",
+        )
+    # find the adjacent grid pair where the target switches, then bisect between them
+    i = next(k for k in range(len(met) - 1) if met[k] != met[k + 1])
+    bad, good = (xs[i], xs[i + 1]) if met[i + 1] else (xs[i + 1], xs[i])
+    direction = "at least" if good > bad else "at most"
+    while abs(good - bad) > tolerance:
+        middle = (good + bad) / 2
+        mean = evaluate.one(middle)
+        if target.met(mean):
+            good = middle
+        else:
+            bad = middle
+    curve = evaluate.curve()
+    lower, upper = _band_crossings(curve, target, good)
+    monotone = _is_monotone([target.met(m) for m in curve["mean"]])
+    message = (
+        f"{param} {direction} {good:.4g} gives {target} "
+        f"(95% range {lower:.4g} to {upper:.4g}), from {reps} replications per value"
+        if lower is not None and upper is not None
+        else f"{param} {direction} {good:.4g} gives {target}"
+    )
+    if not monotone:
+        message += "; note: the target is met in more than one range of values"
+    return GoalSeek(param, target, True, good, lower, upper, direction, curve, message)
+
+
+class _Evaluator:
+    """Runs candidate values of one parameter on common random numbers, remembering them."""
+
+    def __init__(self, scenario: Scenario, param: str, metric: str, reps: int,
+                 seed: int | None, workers: int | None, scheduler: str | None) -> None:
+        self.scenario, self.param, self.metric = scenario, param, metric
+        self.reps, self.seed, self.workers, self.scheduler = reps, seed, workers, scheduler
+        self.seen: dict[float, dict[str, float]] = {}
+
+    def many(self, xs: list[float], progress: Progress | None = None) -> pd.DataFrame:
+        variants = [with_value(self.scenario, self.param, x) for x in xs]
+        comparison = compare(variants, reps=self.reps, seed=self.seed, workers=self.workers,
+                             progress=progress, scheduler=self.scheduler,
+                             names=[str(i) for i in range(len(xs))])
+        for x, results in zip(xs, comparison.results, strict=True):
+            self.seen[float(x)] = mean_with_ci(metric_values(results, self.metric))
+        return self.curve()
+
+    def one(self, x: float) -> float:
+        self.many([x])
+        return float(self.seen[float(x)]["mean"])
+
+    def curve(self) -> pd.DataFrame:
+        rows = [{"value": x, "mean": s["mean"], "lower": s["lower"], "upper": s["upper"]}
+                for x, s in sorted(self.seen.items())]
+        return pd.DataFrame(rows)
+
+
+def _is_monotone(flags: list[bool]) -> bool:
+    changes = sum(1 for a, b in zip(flags, flags[1:], strict=False) if a != b)
+    return changes <= 1
+
+
+def _band_crossings(curve: pd.DataFrame, target: Target, answer: float
+                    ) -> tuple[float | None, float | None]:
+    """Where the metric's 95% band crosses the target, by linear interpolation: the range of
+    parameter values that the replications cannot tell apart from the answer."""
+    crossings = []
+    for column in ("lower", "upper"):
+        x = _crossing(curve["value"].to_numpy(), curve[column].to_numpy(), target.value)
+        if x is not None:
+            crossings.append(x)
+    if not crossings:
+        return None, None
+    low = min([*crossings, answer])
+    high = max([*crossings, answer])
+    return low, high
+
+
+def _crossing(xs: np.ndarray, ys: np.ndarray, level: float) -> float | None:
+    """First x where ys crosses level (linear between grid points); None if it never does."""
+    for k in range(len(xs) - 1):
+        a, b = ys[k] - level, ys[k + 1] - level
+        if math.isnan(a) or math.isnan(b):
+            continue
+        if a == 0:
+            return float(xs[k])
+        if a * b < 0:
+            return float(xs[k] + (xs[k + 1] - xs[k]) * a / (a - b))
+    if len(ys) and ys[-1] == level:
+        return float(xs[-1])
+    return None
