@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.model import simulate
+from sim.model import replicate
 from sim.results import (
     SUMMARY_MONTHS,
     cash_quantiles,
@@ -167,12 +167,13 @@ def _compact(monthly: pd.DataFrame) -> pd.DataFrame:
 
 def _run_chunk(scenario: Scenario, start: int, stop: int) -> tuple[pd.DataFrame, list[tuple]]:
     """Replications ``start..stop-1``: their monthly rows (compact, with ``rep``) and runs rows."""
-    runs = [simulate(scenario, replication=rep) for rep in range(start, stop)]
-    lengths = [len(r.monthly) for r in runs]
+    records = [replicate(scenario, replication=rep) for rep in range(start, stop)]
+    lengths = [len(rows) for rows, _ in records]
     if min(lengths) < 1:
-        raise RuntimeError("simulate returned a replication without monthly rows")
-    monthly = pd.concat([r.monthly for r in runs], ignore_index=True)
-    rows = _runs_rows(monthly, lengths, [r.outcome for r in runs], start, scenario.run.months)
+        raise RuntimeError("a replication returned no monthly rows")
+    # one DataFrame per chunk rather than one per replication: it is the costly step
+    monthly = pd.DataFrame([row for rows, _ in records for row in rows])
+    rows = _runs_rows(monthly, lengths, [o for _, o in records], start, scenario.run.months)
     monthly.insert(0, "rep", np.repeat(np.arange(start, stop, dtype=np.int32), lengths))
     return _compact(monthly), rows
 

@@ -24,6 +24,7 @@ DAYS_PER_MONTH = 365.25 / 12
 WEEK = 7.0
 WEEKS_PER_YEAR = 52.0
 LA = "local_authority"
+ARRIVALS = tuple(f"arrivals_{c}" for c in CHANNELS)
 UNBILLED = {c: f"unbilled:{c}" for c in CHANNELS}
 INCOME = {c: f"income:{c}" for c in CHANNELS}
 COUNT_COLUMNS = tuple(
@@ -41,7 +42,6 @@ class Provider:
         self.env = simpy.Environment()
         self.streams = Streams(sc.run.seed, replication)
         self.ledger = Ledger()
-        self.arrival_streams = [self.streams[f"arrivals_{c}"] for c in CHANNELS]
         self.day_service = sc.business.service == "day_activities"
         self._init_prices_and_terms()
         self._init_people()
@@ -212,7 +212,7 @@ class Provider:
             per_day = rates[channel] / DAYS_PER_MONTH
             if per_day <= 0:
                 continue
-            stream = self.arrival_streams[index]
+            stream = self.streams[ARRIVALS[index]]
             t = stream.exponential() / per_day
             while t < WEEK:
                 env.timeout(t).callbacks.append(lambda _ev, c=channel, i=index: self._arrive(c, i))

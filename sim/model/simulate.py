@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -33,18 +34,24 @@ class Run:
 
 def simulate(scenario: Scenario, replication: int = 0) -> Run:
     """Simulate one replication; same scenario, seed and replication give identical results."""
+    rows, outcome = replicate(scenario, replication)
+    return Run(monthly=pd.DataFrame(rows), outcome=outcome)
+
+
+def replicate(scenario: Scenario, replication: int = 0) -> tuple[list[dict[str, Any]], Outcome]:
+    """One replication as plain monthly rows and its outcome: what :func:`simulate` returns
+    before the DataFrame, so that many replications can share one DataFrame build."""
     provider = Provider(scenario, replication)
     provider.run()
-    monthly = pd.DataFrame(provider.rows)
-    results = monthly["operating_result"].tolist()
+    rows = provider.rows
     outcome = Outcome(
         failed=provider.failed,
         failure_month=provider.failure_month,
         failure_cause=provider.failure_cause,
-        breakeven_month=breakeven_month(results),
-        final_cash=float(monthly["cash_close"].iloc[-1]),
+        breakeven_month=breakeven_month([row["operating_result"] for row in rows]),
+        final_cash=float(rows[-1]["cash_close"]),
     )
-    return Run(monthly=monthly, outcome=outcome)
+    return rows, outcome
 
 
 def breakeven_month(operating_results: list[float], window: int = BREAKEVEN_WINDOW) -> int | None:

@@ -35,10 +35,10 @@ class Stream:
 
     def __init__(self, rng: np.random.Generator) -> None:
         self.rng = rng
-        self._u = rng.random(_BLOCK).tolist()
-        self._ui = 0
-        self._e = rng.standard_exponential(_BLOCK).tolist()
-        self._ei = 0
+        self._u: list[float] = []
+        self._ui = _BLOCK  # blocks are drawn on first use
+        self._e: list[float] = []
+        self._ei = _BLOCK
 
     def uniform(self) -> float:
         if self._ui == _BLOCK:
@@ -63,10 +63,13 @@ class Streams:
 
     def __init__(self, seed: int, replication: int) -> None:
         children = np.random.SeedSequence([seed, replication]).spawn(len(STREAM_NAMES))
-        self._streams = {
-            name: Stream(np.random.default_rng(child))
-            for name, child in zip(STREAM_NAMES, children, strict=True)
-        }
+        self._seeds = dict(zip(STREAM_NAMES, children, strict=True))
+        self._streams: dict[str, Stream] = {}
 
     def __getitem__(self, name: str) -> Stream:
-        return self._streams[name]
+        """The named stream, made on first use (many scenarios never touch most of them)."""
+        stream = self._streams.get(name)
+        if stream is None:
+            stream = Stream(np.random.default_rng(self._seeds[name]))
+            self._streams[name] = stream
+        return stream
