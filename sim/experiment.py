@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.breakeven import breakeven_facts
 from sim.model import replicate
 from sim.results import (
     SUMMARY_MONTHS,
@@ -437,8 +438,11 @@ class Results:
         return self.scenario.run.months
 
     def summary(self) -> dict[str, Any]:
-        """Headline figures with intervals, as plain values (see sim.results.summarise)."""
-        return summarise(self.runs, self.monthly, self.horizon)
+        """Headline figures with intervals, as plain values (see sim.results.summarise),
+        and the break-even facts of the plan (see sim.breakeven)."""
+        summary = summarise(self.runs, self.monthly, self.horizon)
+        summary["breakeven_facts"] = breakeven_facts(self.scenario, self.monthly)
+        return summary
 
     def survival_curve(self) -> pd.DataFrame:
         """Share still trading at the end of each month 0..horizon: month, survival,

@@ -67,6 +67,7 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     rows.append(("Continuity of care (hours by regular carer)", _interval(summary["continuity"])))
     rows.append(("Cost per delivered hour", _interval(summary["cost_per_hour"], _pounds)))
     rows.append(("Income per delivered hour", _interval(summary["price_per_hour"], _pounds)))
+    rows += breakeven_rows(summary.get("breakeven_facts"))
     for channel, entry in summary["declined_by_channel"].items():
         if entry["referrals"]:
             rows.append(
@@ -75,6 +76,35 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
                     f"{pct(entry['share_declined'])} of {entry['referrals']:,}",
                 )
             )
+    return rows
+
+
+def breakeven_rows(facts: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """What a month needs to cover its costs, next to what the runs reached."""
+    if not facts or facts.get("price_per_hour") is None:
+        return []
+    rows = [
+        ("Costs to cover each month (overheads, fees, owner's minimum)",
+         money(facts["fixed_costs_per_month"])),
+        ("Margin per delivered hour (price less pay, on-costs, mileage)",
+         f"{_pounds(facts['price_per_hour'])} - {_pounds(facts['variable_cost_per_hour'])} = "
+         f"{_pounds(facts['margin_per_hour'])}"),
+    ]
+    if facts["hours_per_week_needed"] is None:
+        rows.append(("Hours a week to cover costs", "none: each hour costs more than it earns"))
+    else:
+        clients = facts["clients_needed"]
+        rows.append((
+            "Needed to cover costs: hours a week (clients)",
+            f"{facts['hours_per_week_needed']:.0f} h"
+            + (f" ({clients:.1f} clients)" if clients is not None else ""),
+        ))
+    rows.append((
+        "Reached on average: hours a week (clients)",
+        f"{facts['hours_per_week_reached']:.0f} h ({facts['clients_reached']:.1f} clients)",
+    ))
+    rows.append(("Price per hour that covers costs at that load",
+                 _pounds(facts["price_needed_at_reached_load"])))
     return rows
 
 
@@ -93,3 +123,103 @@ def headline(summary: dict[str, Any]) -> str:
         f"{pct(choice['estimate'])} (95% CI {pct(choice['lower'])} to {pct(choice['upper'])}), "
         f"from {summary['replications']:,} simulated futures."
     )
+
+
+# --- a paragraph for the dashboard's Plan page ---------------------------------------------
+
+CAUSE_WORDS = {
+    "insolvency": "running out of cash (insolvency)",
+    "owner_exit": "the owner giving up after too many months without their minimum drawings",
+}
+HIGH_DECLINE_SHARE = 0.2  # above this share of referrals declined, capacity is named as a risk
+
+
+def cause_words(cause: str | None) -> str:
+    """A failure cause in plain words."""
+    if cause is None:
+        return "none"
+    return CAUSE_WORDS.get(cause, cause.replace("_", " "))
+
+
+def _when(month: float) -> str:
+    if month <= 12:
+        return "in the first year"
+    if month <= 24:
+        return "in the second year"
+    return f"around month {month:.0f}"
+
+
+def _declined_share(summary: dict[str, Any]) -> float | None:
+    entries = summary["declined_by_channel"].values()
+    referrals = sum(e["referrals"] for e in entries)
+    declined = sum(e["declined"] for e in entries)
+    return declined / referrals if referrals else None
+
+
+def main_risk(summary: dict[str, Any], figures: dict[str, Any]) -> str:
+    """One sentence naming the main risk to the business, from the summary and
+    :func:`sim.policy.plan_figures`."""
+    final = figures["survival"][-1]
+    cause = figures["cause"]
+    failure = summary["median_failure_month"]
+    if cause is None or final["estimate"] >= 0.95:
+        declined = _declined_share(summary)
+        if declined is not None and declined > HIGH_DECLINE_SHARE:
+            return (
+                f"The main risk is not failure but lost business: {pct(declined)} of referrals "
+                "are turned away for lack of capacity."
+            )
+        if cause is None:
+            return "No simulated future failed: the main risk is that the assumptions are wrong."
+        return f"Failure is rare; when it happens it is mostly {cause_words(cause['cause'])}."
+    when = _when(failure["median"]) if failure["median"] is not None else ""
+    text = f"The main risk is {cause_words(cause['cause'])}"
+    if when:
+        text += f", mostly {when}"
+    if cause["cause"] == "insolvency":
+        text += ", while there are too few clients for income to cover wages, overheads and "
+        text += "the owner's minimum drawings"
+    text += f" ({pct(cause['share'])} of failures)."
+    return text
+
+
+def plan_paragraph(summary: dict[str, Any], figures: dict[str, Any], name: str = "") -> str:
+    """What the numbers mean, in a few plain sentences that end with the main risk.
+
+    Args:
+        summary: From :meth:`sim.experiment.Results.summary`.
+        figures: From :func:`sim.policy.plan_figures`.
+        name: The business's name, if it should be mentioned.
+    """
+    survival = figures["survival"]
+    first, last = survival[0], survival[-1]
+    who = f"“{name}”" if name else "this business"
+    parts = [
+        f"In {summary['replications']:,} simulated futures of {who}, {pct(first['estimate'])} "
+        f"are still trading after {_years(first['month'])}"
+        + (
+            f" and {pct(last['estimate'])} after {_years(last['month'])}."
+            if last is not first
+            else "."
+        )
+    ]
+    breakeven = figures["breakeven"]
+    if breakeven["median"] is not None:
+        parts.append(
+            f"In half of them the business covers its costs from month "
+            f"{breakeven['median']:.0f} on; {pct(breakeven['share'])} get there at some point."
+        )
+    else:
+        parts.append(
+            "Fewer than half of them ever settle into covering their costs "
+            f"({pct(breakeven['share'])} do)."
+        )
+    cost, price = figures["cost_per_hour"]["mean"], figures["price_per_hour"]["mean"]
+    if cost is not None and price is not None:
+        relation = "more than" if cost > price else "less than"
+        parts.append(
+            f"Across all the futures, a delivered hour costs {_pounds(cost)} (including the "
+            f"owner's minimum drawings), {relation} the {_pounds(price)} it earns on average."
+        )
+    parts.append(main_risk(summary, figures))
+    return " ".join(parts)
