@@ -592,15 +592,20 @@ class Provider:
             self._draw(month, min_draw)
         self._record(month, income, op_costs + min_draw)
 
+    def _annual_fees_due(self) -> int:
+        """Pence of annual fees (insurance, CQC when regulated...) at today's prices."""
+        sc = self.sc
+        fees = sum(sc.costs.annual_fees.values())
+        if sc.business.regulated:
+            fees += sc.business.regulation_fee_per_year
+        return pence(fees * self.overhead_factor)
+
     def _annual_fees(self, month: int) -> None:
         """Pay the year's fees up front every 12 months; spread them as a monthly cost."""
         sc = self.sc
         post = self.ledger.post
         if (month - 1) % 12 == 0:
-            fees = sum(sc.costs.annual_fees.values())
-            if sc.business.regulated:
-                fees += sc.business.regulation_fee_per_year
-            total = pence(fees * self.overhead_factor)
+            total = self._annual_fees_due()
             post("prepaid:annual_fees", CASH, total)
             self.annual_fee_step = total // 12
         share = self.annual_fee_step
@@ -618,10 +623,12 @@ class Provider:
         self.loan_balance -= principal
 
     def _draw(self, month: int, min_draw: int) -> None:
-        """The owner takes up to their minimum from cash above a reserve; too many lean
-        months and they give up (mechanism: owner exit)."""
+        """The owner takes up to their minimum from cash above a reserve and what they set
+        aside for next year's annual fees (a twelfth a month); too many lean months and they
+        give up (mechanism: owner exit)."""
         owner = self.sc.owner
-        available = self.ledger.cash - pence(owner.cash_reserve)
+        set_aside = self._annual_fees_due() * ((month - 1) % 12) // 12
+        available = self.ledger.cash - pence(owner.cash_reserve) - set_aside
         drawn = max(0, min(min_draw, available))
         self.ledger.post("equity:drawings", CASH, drawn)
         if drawn < min_draw:
