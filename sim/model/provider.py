@@ -17,7 +17,7 @@ from sim.model.delivery import EPS, settle_week
 from sim.model.entities import Client, Worker
 from sim.model.ledger import CASH, Ledger, pence
 from sim.model.referrals import active, council_share, monthly_rates
-from sim.model.streams import Streams
+from sim.model.streams import Stream, Streams
 from sim.scenario import CHANNELS, PAYERS, Scenario
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -27,9 +27,8 @@ LA = "local_authority"
 ARRIVALS = tuple(f"arrivals_{c}" for c in CHANNELS)
 UNBILLED = {c: f"unbilled:{c}" for c in CHANNELS}
 INCOME = {c: f"income:{c}" for c in CHANNELS}
-COUNT_COLUMNS = tuple(
-    (f"referrals_{c}", f"accepted_{c}", f"declined_{c}") for c in CHANNELS
-)
+OWED_ACCOUNTS = (*UNBILLED.values(), *(f"receivable:{c}" for c in CHANNELS))
+COUNT_COLUMNS = tuple((f"referrals_{c}", f"accepted_{c}", f"declined_{c}") for c in CHANNELS)
 MIN_HOURS_PER_WEEK = 0.5  # a package is at least half an hour a week
 CONTINUITY_MEMORY_WEEKS = 13  # the council's view of past performance: last quarter
 
@@ -42,6 +41,7 @@ class Provider:
         self.env = simpy.Environment()
         self.streams = Streams(sc.run.seed, replication)
         self.ledger = Ledger()
+        self.arrival_streams: list[Stream | None] = [None] * len(CHANNELS)
         self.day_service = sc.business.service == "day_activities"
         self._init_prices_and_terms()
         self._init_people()
@@ -108,6 +108,7 @@ class Provider:
         self.workers: list[Worker] = [self.owner]
         self.clients: list[Client] = []
         self.hours_by_channel = dict.fromkeys(CHANNELS, 0.0)  # client h/week, running totals
+        self.accrued = dict.fromkeys(CHANNELS, 0.0)  # £ earned, not yet posted
         self.next_id = 1
         for _ in range(sc.staff.initial_staff):
             self.workers.append(self._new_employee())
@@ -212,7 +213,9 @@ class Provider:
             per_day = rates[channel] / DAYS_PER_MONTH
             if per_day <= 0:
                 continue
-            stream = self.streams[ARRIVALS[index]]
+            stream = self.arrival_streams[index]
+            if stream is None:
+                stream = self.arrival_streams[index] = self.streams[ARRIVALS[index]]
             t = stream.exponential() / per_day
             while t < WEEK:
                 env.timeout(t).callbacks.append(lambda _ev, c=channel, i=index: self._arrive(c, i))
@@ -401,7 +404,7 @@ class Provider:
             if hours > 0:
                 total += hours
                 amount = hours * self._client_hour_price(channel)
-                self.ledger.post(UNBILLED[channel], INCOME[channel], pence(amount))
+                self.accrued[channel] += amount
         self.m_hours["delivered"] += total
         self.m_hours["regular"] += total
         if total > 0:
@@ -434,8 +437,7 @@ class Provider:
             if uniform() < per_missed * missed_share + per_stranger * stranger_share:
                 leaving.append(client)
         for channel, amount in earned.items():
-            if amount:
-                self.ledger.post(UNBILLED[channel], INCOME[channel], pence(amount))
+            self.accrued[channel] += amount
         hours = self.m_hours
         hours["delivered"] += delivered_total
         hours["missed"] += need_total - delivered_total
@@ -506,14 +508,23 @@ class Provider:
         self._fill_from_waiting()
 
     # ------------------------------------------------------------------ money
+    def _book_income(self, channel: str) -> None:
+        """Post income earned since the last posting (weekly amounts are added up in
+        pounds and posted in pence when billed or at the month close)."""
+        amount = self.accrued[channel]
+        if amount:
+            self.ledger.post(UNBILLED[channel], INCOME[channel], pence(amount))
+            self.accrued[channel] = 0.0
+
     def _invoice(self, channel: str) -> None:
         """Bill what was earned; the payer pays after its lag, less any bad debt."""
-        amount = self.ledger.balance(f"unbilled:{channel}")
+        self._book_income(channel)
+        amount = self.ledger.balance(UNBILLED[channel])
         if amount <= 0:
             return
         _, lag, bad_share = self.terms[channel]
         receivable = f"receivable:{channel}"
-        self.ledger.post(receivable, f"unbilled:{channel}", amount)
+        self.ledger.post(receivable, UNBILLED[channel], amount)
         paid = pence(amount * (1.0 - bad_share) / 100.0)
         days = lag.sample(self.streams["payment_lag"].rng)
 
@@ -573,6 +584,8 @@ class Provider:
         for channel in CHANNELS:
             if self.terms[channel][0] == "monthly":
                 self._invoice(channel)
+            else:
+                self._book_income(channel)
         for item, amount in self.m_payroll.items():
             post(f"expense:{item}", CASH, pence(amount))
         factor = self.overhead_factor
@@ -661,9 +674,7 @@ class Provider:
         by_payer = dict.fromkeys(PAYERS, 0)
         for client in self.clients:
             by_payer[client.payer] += 1
-        owed = sum(
-            v for k, v in ledger.balances.items() if k.startswith(("unbilled:", "receivable:"))
-        )
+        owed = sum(ledger.balance(account) for account in OWED_ACCOUNTS)
         row: dict[str, Any] = {
             "month": month,
             "cash_open": self.cash_open / 100,
