@@ -79,8 +79,8 @@ _FIXED_LABELS = {
     "final_cash": "final cash (£)",
     "continuity": "continuity (share of hours by the regular carer)",
     "mean_clients": "mean clients",
-    "cost_per_hour": "cost per delivered hour (£)",
-    "price_per_hour": "price per delivered hour (£)",
+    "cost_per_hour": "cost per delivered hour (£, mean over runs)",
+    "price_per_hour": "price per delivered hour (£, mean over runs)",
     "declined": "referrals declined",
 }
 

@@ -84,27 +84,39 @@ def breakeven_rows(facts: dict[str, Any] | None) -> list[tuple[str, str]]:
     if not facts or facts.get("price_per_hour") is None:
         return []
     rows = [
-        ("Costs to cover each month (overheads, fees, owner's minimum)",
-         money(facts["fixed_costs_per_month"])),
-        ("Margin per delivered hour (price less pay, on-costs, mileage)",
-         f"{_pounds(facts['price_per_hour'])} - {_pounds(facts['variable_cost_per_hour'])} = "
-         f"{_pounds(facts['margin_per_hour'])}"),
+        (
+            "Costs to cover each month (overheads, fees, owner's minimum)",
+            money(facts["fixed_costs_per_month"]),
+        ),
+        (
+            "Margin per delivered hour (price less pay, on-costs, mileage)",
+            f"{_pounds(facts['price_per_hour'])} - {_pounds(facts['variable_cost_per_hour'])} = "
+            f"{_pounds(facts['margin_per_hour'])}",
+        ),
     ]
     if facts["hours_per_week_needed"] is None:
         rows.append(("Hours a week to cover costs", "none: each hour costs more than it earns"))
     else:
         clients = facts["clients_needed"]
-        rows.append((
-            "Needed to cover costs: hours a week (clients)",
-            f"{facts['hours_per_week_needed']:.0f} h"
-            + (f" ({clients:.1f} clients)" if clients is not None else ""),
-        ))
-    rows.append((
-        "Reached on average: hours a week (clients)",
-        f"{facts['hours_per_week_reached']:.0f} h ({facts['clients_reached']:.1f} clients)",
-    ))
-    rows.append(("Price per hour that covers costs at that load",
-                 _pounds(facts["price_needed_at_reached_load"])))
+        rows.append(
+            (
+                "Needed to cover costs: hours a week (clients)",
+                f"{facts['hours_per_week_needed']:.0f} h"
+                + (f" ({clients:.1f} clients)" if clients is not None else ""),
+            )
+        )
+    rows.append(
+        (
+            "Reached on average: hours a week (clients)",
+            f"{facts['hours_per_week_reached']:.0f} h ({facts['clients_reached']:.1f} clients)",
+        )
+    )
+    rows.append(
+        (
+            "Price per hour that covers costs at that load",
+            _pounds(facts["price_needed_at_reached_load"]),
+        )
+    )
     return rows
 
 

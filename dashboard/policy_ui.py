@@ -1,0 +1,173 @@
+"""Widgets and tables of the Referral policy page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import state as S
+from dashboard.ui import pct, pounds
+from sim import policy
+from sim.scenario import SCENARIO_DIR, Scenario, loads_scenario
+from sim.validation import ScenarioError
+
+LAST = "policy.last_run"
+PLAN_CHOICE = "(the plan from the Plan page)"
+DEFAULT_PROVIDER = "home_care_open_framework.toml"
+DEFAULT_POLICIES = ("closed_listed", "open_equal", "open_first", "open_rate")
+DEFAULT_AREA_REFERRALS = 20.0  # as scenarios/home_care_open_framework.toml (an assumption)
+
+
+def provider() -> Scenario:
+    """The provider whose survival the policies are compared on."""
+    files = S.scenario_files()
+    options = [*files, PLAN_CHOICE]
+    default = options.index(DEFAULT_PROVIDER) if DEFAULT_PROVIDER in options else 0
+    choice = st.selectbox(
+        "Provider",
+        options,
+        index=default,
+        format_func=lambda c: (
+            "The plan from the Plan page" if c == PLAN_CHOICE else S.scenario_title(c)
+        ),
+        key="policy.provider",
+        persist_state="session",
+        help="A ready-made provider, or the plan as edited on the Plan page.",
+    )
+    if choice == PLAN_CHOICE:
+        scenario, note = S.plan_for_comparison(st.session_state)
+        if note:
+            st.warning(note)
+        return scenario
+    return loads_scenario((SCENARIO_DIR / choice).read_text(encoding="utf-8"), source=choice)
+
+
+def policy_inputs(scenario: Scenario) -> tuple[list[policy.CouncilPolicy], float]:
+    """Which policies to compare, the council's rate and payment terms under the 'higher
+    rate' and 'pay faster' policies, and the council referrals on offer in the area."""
+    area_default = scenario.channels.local_authority.referrals_per_month or DEFAULT_AREA_REFERRALS
+    a, b, c = st.columns(3)
+    with a:
+        area = st.number_input(
+            "Council referrals in the area (per month)",
+            min_value=0.0,
+            value=float(area_default),
+            step=1.0,
+            key="policy.area_referrals",
+            persist_state="session",
+            help="Offers of council-funded packages a month, shared among the providers on "
+            "the list by the allocation rule. Default: the provider's own setting, else 20 "
+            "(an assumption, as in scenarios/home_care_open_framework.toml).",
+        )
+    with b:
+        rate = st.number_input(
+            "Council rate for the 'rate' policy (£ per hour)",
+            min_value=0.0,
+            value=policy.HCA_MINIMUM_PRICE,
+            step=0.5,
+            format="%.2f",
+            key="policy.rate",
+            persist_state="session",
+            help="Default £32.14: the Homecare Association minimum price for homecare "
+            f"2025-26. The provider's own council rate is £{scenario.council.rate_per_hour:.2f} "
+            "(HCA average council fee 2025-26: £24.10).",
+        )
+    with c:
+        days = st.number_input(
+            "Days to pay invoices for the 'paid in' policy",
+            min_value=0.0,
+            value=14.0,
+            step=7.0,
+            key="policy.payment_days",
+            persist_state="session",
+            help="Days from invoice to payment. Provider payment guides: normally within 30 "
+            "days; HCA 2023: 80% of providers had late payments.",
+        )
+    presets = policy.council_policies(rate_per_hour=float(rate), payment_days=float(days))
+    kinds = st.multiselect(
+        "Policies to compare (the first is the reference for differences)",
+        list(presets),
+        default=list(DEFAULT_POLICIES),
+        format_func=lambda k: presets[k].name,
+        key="policy.kinds",
+        persist_state="session",
+        help="; ".join(f"{p.name}: {p.description}" for p in presets.values()),
+    )
+    return [presets[k] for k in kinds], float(area)
+
+
+def run(
+    scenario: Scenario,
+    policies: list[policy.CouncilPolicy],
+    area_referrals: float,
+    months: int,
+    reps: int,
+    seed: int,
+) -> tuple[Any, pd.DataFrame]:
+    """The Compare button; runs the provider under each policy (cached)."""
+    state = st.session_state
+    clicked = st.button("Compare", key="policy.run", type="primary", disabled=not policies)
+    if not policies:
+        st.info("Choose at least one policy.")
+    if clicked and policies:
+        try:
+            base = scenario.with_overrides({"run.months": months})
+            variants = policy.policy_variants(base, policies, area_referrals)
+        except ScenarioError as exc:
+            st.error("These settings cannot be used:\n\n" + S.describe_problems(exc.problems))
+            return None, pd.DataFrame()
+        state[LAST] = (tuple(s.to_toml() for s in variants.values()), tuple(variants), reps, seed)
+    last = state.get(LAST)
+    if last is None:
+        return None, pd.DataFrame()
+    comparison = S.compare_or_error(last)
+    if comparison is None:
+        del state[LAST]
+        return None, pd.DataFrame()
+    return comparison, policy.policy_table(comparison.names, comparison.results)
+
+
+def policy_summary(table: pd.DataFrame) -> None:
+    month = int(table["month"].iloc[0])
+    st.subheader("What each policy means")
+    first = table["policy"].iloc[0]
+
+    def interval(row: pd.Series) -> str:
+        if row["policy"] == first:
+            return "reference"
+        return (
+            f"{100 * row['survival_diff']:+.1f} pts ({100 * row['survival_diff_lower']:+.1f} "
+            f"to {100 * row['survival_diff_upper']:+.1f})"
+        )
+
+    shown = pd.DataFrame(
+        {
+            "Policy": table["policy"],
+            f"Still trading at month {month} (95% CI)": [
+                f"{pct(r.survival)} ({pct(r.survival_lower)} to {pct(r.survival_upper)})"
+                for r in table.itertuples()
+            ],
+            "Difference vs first (95% CI)": table.apply(interval, axis=1),
+            "Continuity of care": table["continuity"].map(pct),
+            "Council-funded share of clients": table["council_share"].map(pct),
+            "Council offers per provider": table["la_referrals"].map(lambda v: f"{v:.1f}"),
+            "Council offers declined": table["la_declined_share"].map(pct),
+            "All referrals declined per provider": table["declined_per_rep"].map(
+                lambda v: f"{v:.1f}"
+            ),
+            "Council pays per delivered hour": table["council_pays"].map(pounds),
+            "Council clients losing their provider (per 100 providers)": table[
+                "council_clients_displaced"
+            ].map(lambda v: f"{v:.1f}"),
+        }
+    )
+    st.dataframe(shown, hide_index=True, key="policy.table")
+    st.caption(
+        "Continuity: share of delivered hours given by the client's regular carer. Council "
+        "pays per delivered hour: the council's rate in force each month (with its annual "
+        "uplift) weighted by council-funded clients, less bad debt — missed hours are not "
+        "paid. Council clients losing their provider: council-funded clients on the books "
+        "when a provider fails, who must be found new care."
+    )

@@ -1,0 +1,374 @@
+"""Streamlit pieces shared by the pages: the plan editor, run controls and result panels.
+
+Only drawing and widgets: figures come from :mod:`dashboard.charts`, numbers and words from
+:mod:`sim` (``sim.policy``, ``sim.report``). Every widget has a ``key``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts
+from dashboard import state as S
+from dashboard.fields import FieldSpec, groups_for, help_text, source_comments
+from sim import policy, report
+from sim.scenario import Scenario
+
+
+def page_setup(title: str) -> None:
+    """Wide layout and the browser tab's title; every page calls it, as a page may be opened
+    directly by its URL without the app's main script."""
+    st.set_page_config(page_title=f"{title} · microcare-sim", layout="wide")
+
+
+# --- formatting ----------------------------------------------------------------------------
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or value != value  # None or NaN
+
+
+def pct(value: float | None) -> str:
+    return "n/a" if _missing(value) else report.pct(value)
+
+
+def pounds(value: float | None, decimals: int = 2) -> str:
+    if _missing(value):
+        return "n/a"
+    sign = "-" if value < 0 else ""
+    return f"{sign}£{abs(value):,.{decimals}f}"
+
+
+def years(month: int) -> str:
+    if month % 12 == 0:
+        n = month // 12
+        return f"{n} year{'s' if n != 1 else ''}"
+    return f"{month} months"
+
+
+def ci(entry: dict[str, Any], fmt: Callable[[Any], str] = pct) -> str:
+    lower, upper = entry.get("lower"), entry.get("upper")
+    if lower is None or upper is None:
+        return "no interval (too few futures)"
+    return f"95% CI {fmt(lower)} to {fmt(upper)}"
+
+
+# --- choosing a scenario -------------------------------------------------------------------
+
+
+def scenario_source() -> None:
+    """Pick a ready-made scenario, upload one, or paste TOML; problems shown as messages."""
+    state = st.session_state
+    options = S.scenario_files()
+    if S.UPLOADED in state:
+        options = [*options, S.UPLOAD_CHOICE]
+    if state.get(S.CHOICE) not in options:
+        state[S.CHOICE] = options[0]
+
+    def title(choice: str) -> str:
+        if choice == S.UPLOAD_CHOICE:
+            return f"Uploaded: {state[S.UPLOADED][0]}"
+        return S.scenario_title(choice)
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.selectbox(
+            "Start from a scenario",
+            options,
+            format_func=title,
+            key=S.CHOICE,
+            on_change=S.on_choose_file,
+            args=(state,),
+            help="Ready-made scenarios from the scenarios/ folder; each value in them names "
+            "its source. Choosing one starts the edits again from it.",
+        )
+    with right:
+        st.file_uploader(
+            "…or upload a scenario file (TOML)",
+            type=["toml", "txt"],
+            key=S.UPLOAD,
+            on_change=S.on_upload,
+            args=(state,),
+            help="A scenario file like those in scenarios/; settings left out take the "
+            "model's defaults. Your current edits stay if the file has problems.",
+        )
+    with st.expander("…or paste a scenario (TOML)", key="plan.paste_expander"):
+        st.text_area(
+            "Scenario TOML",
+            key=S.PASTE,
+            height=160,
+            placeholder="[business]\nstart_cash = 12000.0\n[channels.self_funder]\n"
+            "price_per_hour = 28.0",
+        )
+        st.button("Use this scenario", key="plan.paste_apply", on_click=S.on_paste, args=(state,))
+    problems = state.get(S.UPLOAD_PROBLEMS) or []
+    if problems:
+        count = len(problems)
+        st.error(
+            f"That scenario cannot be used ({count} problem{'s' if count != 1 else ''}); "
+            "nothing was changed:\n\n" + S.describe_problems(problems),
+            icon="⚠️",
+        )
+    st.caption(f"Editing: **{state[S.BASE_NAME]}**")
+
+
+# --- the editor ----------------------------------------------------------------------------
+
+
+def _widget(spec: FieldSpec, help_line: str) -> None:
+    if spec.kind == "float":
+        st.number_input(
+            spec.label,
+            min_value=None if spec.min_value is None else float(spec.min_value),
+            step=float(spec.step or 1.0),
+            format=spec.fmt,
+            key=spec.key,
+            help=help_line,
+        )
+    elif spec.kind == "int":
+        st.number_input(
+            spec.label,
+            min_value=None if spec.min_value is None else int(spec.min_value),
+            step=int(spec.step or 1),
+            format="%d",
+            key=spec.key,
+            help=help_line,
+        )
+    elif spec.kind == "bool":
+        st.checkbox(spec.label, key=spec.key, help=help_line)
+    elif spec.kind == "choice":
+        st.selectbox(spec.label, spec.options, key=spec.key, help=help_line)
+    else:
+        st.text_input(spec.label, key=spec.key, help=help_line)
+
+
+def plan_editor() -> tuple[Scenario | None, list[tuple[str, str]], dict[str, str]]:
+    """The settings in tabs grouped as the scenario is, each with unit and source.
+
+    Returns:
+        The edited scenario (None if it has problems), its problems, and a label per path.
+    """
+    state = st.session_state
+    base = S.base_data(state)
+    groups = groups_for(base)
+    fields = [f for g in groups for f in g.fields]
+    S.current_values(state, fields)
+    S.seed_widgets(state, fields)
+    scenario, problems = S.edited_scenario(state)
+    by_path: dict[str, list[str]] = {}
+    for path, message in problems:
+        by_path.setdefault(path, []).append(message)
+    comments = source_comments(state[S.BASE_TOML])
+    labels = {f.path: f"{g.title} › {f.label}" for g in groups for f in g.fields}
+    tabs = st.tabs([g.title for g in groups], key="plan.tabs")
+    for group, tab in zip(groups, tabs, strict=True):
+        with tab:
+            for message in by_path.get(group.key, []):
+                st.error(message, icon="⚠️")
+            columns = st.columns(3)
+            for i, spec in enumerate(group.fields):
+                with columns[i % 3]:
+                    _widget(spec, help_text(spec, base, comments))
+                    for message in by_path.get(spec.path, []):
+                        st.error(message, icon="⚠️")
+    for message in by_path.get("scenario", []):
+        st.error(message, icon="⚠️")
+    return scenario, problems, labels
+
+
+# --- running -------------------------------------------------------------------------------
+
+
+def run_controls(
+    scenario: Scenario | None, problems: list[tuple[str, str]], labels: dict[str, str]
+) -> tuple[Any, dict[str, Any]] | None:
+    """Replications and the Run button; runs (with progress) and remembers the run."""
+    state = st.session_state
+    if problems:
+        st.error(
+            "The plan cannot run until these are fixed:\n\n"
+            + S.describe_problems(problems, labels),
+            icon="⚠️",
+        )
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    with left:
+        st.number_input(
+            "Replications (simulated futures)",
+            min_value=10,
+            max_value=20_000,
+            step=100,
+            key=S.REPS,
+            help="More futures give narrower intervals and take longer (500 take a few "
+            "seconds). The seed is in the Run tab above.",
+        )
+    with right:
+        clicked = st.button("Run", key="plan.run", type="primary", disabled=scenario is None)
+    if clicked and scenario is not None:
+        run_key = (scenario.to_toml(), int(state[S.REPS]), int(scenario.run.seed))
+        state[S.LAST_RUN] = run_key
+    run_key = state.get(S.LAST_RUN)
+    if run_key is None:
+        st.info("Set up the plan above, then press **Run**.")
+        return None
+    try:
+        results, summary = S.run_plan(*run_key)
+    except Exception as exc:  # the user sees a message, never a traceback
+        del state[S.LAST_RUN]
+        st.error(S.run_failed(exc), icon="⚠️")
+        return None
+    if scenario is None or scenario.to_toml() != run_key[0] or int(state[S.REPS]) != run_key[1]:
+        st.warning("The plan has changed since these results: press **Run** to update them.")
+    return results, summary
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures as metrics, and the paragraph that says what they mean."""
+    figures = policy.plan_figures(summary, results.runs)
+    st.subheader("What the simulated futures say")
+    columns = st.columns(len(figures["survival"]))
+    for column, entry in zip(columns, figures["survival"], strict=True):
+        with column:
+            st.metric(
+                f"Still trading after {years(entry['month'])}",
+                pct(entry["estimate"]),
+                help=f"Share of {figures['replications']:,} simulated futures; {ci(entry)}.",
+                border=True,
+            )
+            st.caption(ci(entry))
+    a, b, c = st.columns(3)
+    breakeven = figures["breakeven"]
+    with a:
+        st.metric(
+            "Median month it starts covering its costs",
+            f"month {breakeven['median']:.0f}" if breakeven["median"] is not None else "never",
+            help="From this month on the rolling 3-month result (income earned − costs, "
+            "owner's minimum drawings included) stays at or above zero, in half the futures.",
+            border=True,
+        )
+        st.caption(f"{pct(breakeven['share'])} of futures get there")
+    with b:
+        cause = figures["cause"]
+        st.metric(
+            "Most common cause of failure",
+            "no failures" if cause is None else cause["cause"].replace("_", " "),
+            help="insolvency = cash below the overdraft limit at a month end; owner exit = "
+            "the owner gives up after too many months below their minimum drawings.",
+            border=True,
+        )
+        st.caption(
+            "none of the futures failed"
+            if cause is None
+            else f"{pct(cause['share'])} of {cause['n_failed']:,} failures"
+        )
+    with c:
+        cost, price = figures["cost_per_hour"], figures["price_per_hour"]
+        st.metric(
+            "Cost per delivered hour",
+            pounds(cost["mean"]),
+            delta=None
+            if cost["mean"] is None or price["mean"] is None
+            else f"{pounds(price['mean'] - cost['mean'])} margin",
+            delta_color="normal",
+            help="All costs (owner's minimum drawings included) ÷ all hours delivered, over "
+            "all futures; the margin is the average price minus this cost.",
+            border=True,
+        )
+        st.caption(f"vs average price {pounds(price['mean'])} per hour ({ci(cost, pounds)})")
+    st.info(report.plan_paragraph(summary, figures, results.scenario.business.name))
+    facts = report.breakeven_rows(summary.get("breakeven_facts"))
+    if facts:
+        with st.expander("What it takes to cover the costs each month", key="plan.facts"):
+            st.table(pd.DataFrame(facts, columns=["", "Value"]).set_index(""))
+    return figures
+
+
+def plan_charts(results: Any) -> None:
+    pairs = [charts.PLAN_CHARTS[i : i + 2] for i in range(0, len(charts.PLAN_CHARTS), 2)]
+    for pair in pairs:
+        columns = st.columns(2)
+        for column, (name, chart) in zip(columns, pair, strict=True):
+            with column:
+                st.plotly_chart(
+                    chart(results), key=f"plan.chart.{name}", config={"displaylogo": False}
+                )
+
+
+def downloads(results: Any, scenario: Scenario | None) -> None:
+    chosen = scenario if scenario is not None else results.scenario
+    a, b, c = st.columns(3)
+    with a:
+        st.download_button(
+            "Download the scenario (TOML)",
+            data=chosen.to_toml(),
+            file_name="scenario.toml",
+            mime="application/toml",
+            key="plan.download_toml",
+            help="The plan as edited, to keep, share or upload again.",
+        )
+    with b:
+        st.download_button(
+            "Download the results by month (CSV)",
+            data=lambda: results.monthly.to_csv(index=False),
+            file_name="results_monthly.csv",
+            mime="text/csv",
+            key="plan.download_monthly",
+            help="One row per simulated future (rep) and month traded.",
+        )
+    with c:
+        st.download_button(
+            "Download one row per future (CSV)",
+            data=lambda: results.runs.to_csv(index=False),
+            file_name="results_runs.csv",
+            mime="text/csv",
+            key="plan.download_runs",
+            help="Failed?, failure month and cause, break-even month, final cash, …",
+        )
+
+
+# --- shared by the comparison pages --------------------------------------------------------
+
+
+def run_settings(prefix: str, scenario: Scenario, default_reps: int) -> tuple[int, int, int]:
+    """Months, replications and seed for a comparison page (keys ``<prefix>.months`` ...)."""
+    a, b, c = st.columns(3)
+    with a:
+        months = st.number_input(
+            "Months to simulate",
+            min_value=12,
+            max_value=240,
+            value=int(scenario.run.months),
+            step=12,
+            key=f"{prefix}.months",
+            persist_state="session",
+            help="Survival is compared at 3 years (or at the horizon if shorter).",
+        )
+    with b:
+        reps = st.number_input(
+            "Replications per scenario",
+            min_value=10,
+            max_value=5000,
+            value=default_reps,
+            step=50,
+            key=f"{prefix}.reps",
+            persist_state="session",
+            help="Every scenario runs the same simulated futures (common "
+            "random numbers), so differences are sharp with fewer.",
+        )
+    with c:
+        seed = st.number_input(
+            "Seed",
+            min_value=0,
+            value=int(scenario.run.seed),
+            step=1,
+            key=f"{prefix}.seed",
+            persist_state="session",
+            help="Any whole number: the same seed gives the same futures.",
+        )
+    return int(months), int(reps), int(seed)

@@ -1,0 +1,149 @@
+"""Chart functions: each returns a plotly figure with the expected traces, drawn from the
+numbers in a small Results, and leaves the Results as it was."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+import sim
+from dashboard import charts
+from sim import experiment, policy
+
+REPS = 16
+LEAN = {  # few referrals, so some futures fail within the short horizon
+    "run.months": 18,
+    "channels.self_funder.referrals_per_month": 0.3,
+    "channels.direct_payment.referrals_per_month": 0.1,
+}
+
+
+@pytest.fixture(scope="module")
+def results() -> experiment.Results:
+    return experiment.run(sim.Scenario().with_overrides(LEAN), reps=REPS, seed=5, workers=1)
+
+
+@pytest.fixture(scope="module")
+def comparison() -> experiment.Comparison:
+    base = sim.Scenario().with_overrides({**LEAN, "run.months": 12})
+    variants = policy.support_variants(base, ["grant", "introduction"])
+    return experiment.compare(
+        list(variants.values()), reps=REPS, seed=5, workers=1, names=list(variants)
+    )
+
+
+def names(fig: go.Figure) -> list[str]:
+    return [trace.name for trace in fig.data]
+
+
+def test_the_small_results_have_failures(results: experiment.Results) -> None:
+    assert 0 < results.runs["failed"].sum() < REPS
+
+
+def test_cash_fan(results: experiment.Results) -> None:
+    fig = charts.cash_fan(results)
+    n_failed = int(results.runs["failed"].sum())
+    assert names(fig) == [
+        "P10–P90 (lower)",
+        "P10–P90",
+        "P25–P75 (lower)",
+        "P25–P75",
+        "Median",
+        "Overdraft limit",
+        f"Failures ({n_failed})",
+    ]
+    bands = results.cash_bands()
+    traces = {t.name: t for t in fig.data}
+    np.testing.assert_allclose(traces["Median"].y, bands["p50"])
+    np.testing.assert_allclose(traces["P10–P90"].y, bands["p90"])
+    assert traces["P10–P90 (lower)"].fill is None and traces["P10–P90"].fill == "tonexty"
+    assert set(traces["Overdraft limit"].y) == {-results.scenario.business.overdraft}
+    failures = traces[f"Failures ({n_failed})"]
+    assert len(failures.x) == n_failed
+    months = results.runs.loc[results.runs["failed"], "failure_month"].astype(float)
+    assert np.all(np.abs(np.asarray(failures.x) - months.to_numpy()) <= 0.25)
+
+
+def test_survival_curve(results: experiment.Results) -> None:
+    fig = charts.survival_curve(results)
+    assert names(fig) == ["95% interval (lower)", "95% interval", "Still trading"]
+    line = fig.data[-1]
+    assert list(line.x) == list(range(results.horizon + 1))
+    assert line.y[0] == 1.0 and np.all(np.diff(line.y) <= 0)
+    assert np.all(np.asarray(fig.data[0].y) <= line.y) and np.all(fig.data[1].y >= line.y)
+    assert fig.layout.yaxis.tickformat == ".0%"
+
+
+def test_income_vs_costs_marks_the_months_not_covering_costs(
+    results: experiment.Results,
+) -> None:
+    fig = charts.income_vs_costs(results)
+    assert names(fig) == ["Income earned", "Costs", "Not covering costs"]
+    means = results.monthly.groupby("month")[["income_earned", "costs"]].mean()
+    np.testing.assert_allclose(fig.data[0].y, means["income_earned"], rtol=1e-5)
+    np.testing.assert_allclose(fig.data[1].y, means["costs"], rtol=1e-5)
+    short = means.index[means["income_earned"] < means["costs"]]
+    assert list(fig.data[2].x) == list(short)
+    assert len(short) > 0, "a start-up does not cover its costs in its first month"
+
+
+def test_clients_by_payer(results: experiment.Results) -> None:
+    fig = charts.clients_by_payer(results)
+    assert names(fig) == ["Self-funders", "Direct payments", "Council-funded"]
+    assert all(trace.stackgroup == "clients" for trace in fig.data)
+    total = sum(np.asarray(trace.y) for trace in fig.data)
+    np.testing.assert_allclose(total, results.monthly.groupby("month")["clients"].mean(), rtol=1e-6)
+
+
+def test_staff_and_continuity(results: experiment.Results) -> None:
+    fig = charts.staff_and_continuity(results)
+    assert names(fig) == ["Employees", "Continuity of care"]
+    assert fig.data[1].yaxis == "y2"
+    continuity = np.asarray(fig.data[1].y, dtype=float)
+    assert np.nanmin(continuity) >= 0 and np.nanmax(continuity) <= 1
+
+
+def test_referrals_by_channel(results: experiment.Results) -> None:
+    fig = charts.referrals_by_channel(results)
+    assert names(fig) == ["Accepted", "Declined"]
+    assert "Council" not in fig.data[0].x, "channels with no referrals are left out"
+    monthly = results.monthly
+    accepted = sum(
+        monthly[f"accepted_{c}"].sum()
+        for c in ("self_funder", "direct_payment", "professional", "word_of_mouth")
+    )
+    assert sum(fig.data[0].y) == pytest.approx(accepted / REPS)
+
+
+def test_plan_charts_leave_the_results_unchanged(results: experiment.Results) -> None:
+    monthly, runs = results.monthly.copy(), results.runs.copy()
+    for _, chart in charts.PLAN_CHARTS:
+        assert isinstance(chart(results), go.Figure)
+    pd.testing.assert_frame_equal(results.monthly, monthly)
+    pd.testing.assert_frame_equal(results.runs, runs)
+
+
+def test_survival_comparison(comparison: experiment.Comparison) -> None:
+    fig = charts.survival_comparison(comparison.names, comparison.results)
+    lines = [t for t in fig.data if t.showlegend is not False and t.fill is None]
+    assert [t.name for t in lines] == comparison.names
+    bands = [t for t in fig.data if t.fill == "tonexty"]
+    assert len(bands) == len(comparison.names)
+
+
+def test_support_effects(comparison: experiment.Comparison) -> None:
+    table = policy.support_table(comparison.names, comparison.results, ["grant", "introduction"])
+    fig = charts.support_effects(table)
+    assert names(fig) == ["Extra businesses trading"]
+    assert list(fig.data[0].y) == list(table["support"])
+    np.testing.assert_allclose(fig.data[0].x, table["extra_per_100"])
+
+
+def test_policy_measures(comparison: experiment.Comparison) -> None:
+    table = policy.policy_table(comparison.names, comparison.results)
+    fig = charts.policy_measures(table)
+    assert len(fig.data) == 4 * len(table)  # four panels, one bar per policy in each
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert legend == comparison.names

@@ -1,0 +1,130 @@
+"""The Start-up support and Referral policy pages under AppTest: comparisons run on short
+horizons, show their tables and charts, start from the Plan page's plan, and never show a
+traceback."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.test_dashboard import APP, PLAN, TIMEOUT, field
+
+SUPPORT = "pages/2_Start-up_support.py"
+POLICY = "pages/3_Referral_policy.py"
+ABOUT = "pages/9_About_the_model.py"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    st.cache_data.clear()
+
+
+def page(path: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shorten(at: AppTest, prefix: str, reps: int = 30) -> AppTest:
+    at.number_input(key=f"{prefix}.months").set_value(36)
+    at.number_input(key=f"{prefix}.reps").set_value(reps)
+    return at.run()
+
+
+def test_support_page_compares_each_kind_of_support() -> None:
+    at = shorten(page(SUPPORT), "support")
+    at.button(key="support.run").click().run()
+    assert not at.exception, at.exception
+    costs = at.dataframe[0].value
+    assert list(costs["Support"]) == [
+        "Grant £3,000",
+        "Loan £5,000 over 36 months",
+        "Coordinator for 12 months",
+        "Introductions for 6 months",
+    ]
+    assert costs["Cost per business supported"].iloc[0] == "£3,000"
+    differences = at.dataframe[1].value
+    assert "still trading at month 36" in set(differences["Measure"])
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_support_page_compares_only_the_ticked_kinds() -> None:
+    at = shorten(page(SUPPORT), "support")
+    for kind in ("loan", "coordinator", "introduction"):
+        at.checkbox(key=f"support.kind.{kind}").uncheck()
+    at.number_input(key="support.grant_amount").set_value(6000.0)
+    at.button(key="support.run").click().run()
+    assert not at.exception
+    costs = at.dataframe[0].value
+    assert list(costs["Support"]) == ["Grant £6,000"]
+
+
+def test_support_page_with_nothing_ticked_explains_and_does_not_fail() -> None:
+    at = page(SUPPORT)
+    for kind in ("grant", "loan", "coordinator", "introduction"):
+        at.checkbox(key=f"support.kind.{kind}").uncheck()
+    at.run()
+    assert not at.exception
+    assert at.button(key="support.run").disabled
+    assert "Tick at least one" in at.info[0].value
+
+
+def test_support_page_starts_from_the_plan() -> None:
+    at = page(PLAN)
+    at.text_input(key=field("business.name")).input("Ann's Home Care").run()
+    at.switch_page(SUPPORT).run()
+    assert not at.exception
+    assert "Ann's Home Care" in at.caption[0].value
+
+
+def test_comparisons_say_when_the_plan_has_problems() -> None:
+    at = page(PLAN)
+    at.number_input(key=field("owner.care_hours_per_week")).set_value(90.0).run()
+    at.switch_page(SUPPORT).run()
+    assert not at.exception
+    assert "has problems to fix" in at.warning[0].value
+
+
+def test_policy_page_compares_council_policies() -> None:
+    at = shorten(page(POLICY), "policy")
+    at.button(key="policy.run").click().run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert list(table["Policy"]) == [
+        "Closed framework, listed",
+        "Open framework, equal share",
+        "Open framework, first to respond",
+        "Open framework, rate £32.14/h",
+    ]
+    pays = {
+        policy: float(value.lstrip("£"))
+        for policy, value in zip(
+            table["Policy"], table["Council pays per delivered hour"], strict=True
+        )
+    }
+    # the council's rate rises with its uplift, so it pays at least its starting rate
+    assert pays["Open framework, equal share"] >= 24.10
+    assert pays["Open framework, rate £32.14/h"] > pays["Open framework, equal share"]
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_policy_page_on_the_plan_with_no_policies_chosen() -> None:
+    at = page(POLICY)
+    at.selectbox(key="policy.provider").set_value("(the plan from the Plan page)")
+    at.multiselect(key="policy.kinds").set_value([]).run()
+    assert not at.exception
+    assert at.button(key="policy.run").disabled
+
+
+def test_about_page_names_mechanisms_sources_and_limits() -> None:
+    at = page(ABOUT)
+    headers = [h.value for h in at.header]
+    assert headers == [
+        "What happens in the model, and why",
+        "Where the default figures come from",
+        "Assumptions",
+        "Limits: what the model does not do",
+    ]
+    assert len(at.expander) == 9

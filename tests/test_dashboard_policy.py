@@ -1,0 +1,236 @@
+"""What the dashboard computes outside the app: sim.policy (headline figures, support and
+council variants and their costs, checked against the model itself), the plain-language
+paragraph, the editable fields and the reading of uploads."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from dashboard import fields
+from dashboard import state as S
+from sim import experiment, policy, report
+from sim.model.provider import Provider
+from sim.scenario import DEFAULT_SCENARIO
+
+# --- headline figures ----------------------------------------------------------------------
+
+
+def runs_table(breakeven: list, failed: list[bool] | None = None) -> pd.DataFrame:
+    n = len(breakeven)
+    failed = failed or [False] * n
+    return pd.DataFrame(
+        {
+            "rep": range(n),
+            "failed": failed,
+            "failure_month": pd.array([5 if f else None for f in failed], dtype="Int64"),
+            "breakeven_month": pd.array(breakeven, dtype="Int64"),
+        }
+    )
+
+
+def test_median_breakeven_counts_never_as_later_than_any_month() -> None:
+    assert policy.median_breakeven_month(runs_table([3, 5, 9]))["median"] == 5
+    figure = policy.median_breakeven_month(runs_table([3, 5, None, None]))
+    assert figure["median"] is None  # half never break even: "later than any month"
+    assert figure["share"] == 0.5
+    assert policy.median_breakeven_month(runs_table([2, 4, None]))["median"] == 4
+
+
+@pytest.fixture(scope="module")
+def small() -> experiment.Results:
+    return experiment.run(
+        sim.Scenario().with_overrides({"run.months": 24}), reps=30, seed=2, workers=1
+    )
+
+
+def test_plan_figures_cap_years_at_the_horizon(small: experiment.Results) -> None:
+    figures = policy.plan_figures(small.summary(), small.runs)
+    assert [e["month"] for e in figures["survival"]] == [12, 24]
+    curve = small.survival_curve().set_index("month")
+    for entry in figures["survival"]:
+        assert entry["estimate"] == pytest.approx(curve.loc[entry["month"], "survival"])
+        assert entry["lower"] <= entry["estimate"] <= entry["upper"]
+
+
+def test_paragraph_says_what_the_numbers_mean_and_names_the_main_risk(
+    small: experiment.Results,
+) -> None:
+    summary = small.summary()
+    figures = policy.plan_figures(summary, small.runs)
+    text = report.plan_paragraph(summary, figures, "Ann's Care")
+    assert text.startswith("In 30 simulated futures of “Ann's Care”")
+    assert "after 1 year" in text and "after 2 years" in text
+    assert "The main risk is" in text or "Failure is rare" in text
+
+
+def test_main_risk_when_nothing_fails_and_when_the_owner_gives_up() -> None:
+    summary = {
+        "median_failure_month": {"median": None, "n_failed": 0},
+        "declined_by_channel": {"self_funder": {"referrals": 10, "declined": 5}},
+    }
+    figures = {"survival": [{"estimate": 1.0}], "cause": None}
+    assert "turned away" in report.main_risk(summary, figures)
+    summary["median_failure_month"] = {"median": 20.0, "n_failed": 40}
+    figures = {
+        "survival": [{"estimate": 0.6}],
+        "cause": {"cause": "owner_exit", "share": 0.7, "n_failed": 40},
+    }
+    risk = report.main_risk(summary, figures)
+    assert "owner giving up" in risk and "second year" in risk and "70%" in risk
+
+
+# --- start-up support ----------------------------------------------------------------------
+
+
+def test_support_variants_change_only_their_support() -> None:
+    base = sim.Scenario()
+    variants = policy.support_variants(base, list(policy.SUPPORT_KINDS))
+    assert list(variants)[0] == policy.BASE_NAME and variants[policy.BASE_NAME] is base
+    assert base == sim.Scenario(), "the plan is not changed"
+    for scenario in list(variants.values())[1:]:
+        a, b = base.to_dict(), scenario.to_dict()
+        assert {k for k in a if a[k] != b[k]} == {"support"}
+    grant = variants["Grant £3,000"]
+    assert grant.support.grant_amount == 3000
+
+
+def test_loan_balance_matches_the_model() -> None:
+    """The funder's loss on a loan is the balance the model still has when a business fails."""
+    scenario = sim.Scenario().with_overrides(
+        {
+            "run.months": 30,
+            "support.loan_amount": 6000.0,
+            "support.loan_month": 2,
+            "support.loan_apr": 0.09,
+            "support.loan_term_months": 24,
+            "channels.self_funder.referrals_per_month": 0.2,
+        }
+    )
+    checked = 0
+    for rep in range(12):
+        provider = Provider(scenario, rep)
+        provider.run()
+        last = provider.failure_month or scenario.run.months
+        owed = policy.loan_outstanding(6000.0, 0.09, 24, np.array([last - 2]))[0]
+        assert owed == pytest.approx(provider.loan_balance / 100, abs=1.0)
+        checked += provider.failed
+    assert checked, "at least one replication should fail for the check to matter"
+
+
+def test_support_costs(small: experiment.Results) -> None:
+    runs = small.runs
+    scenario = small.scenario.with_overrides(
+        {
+            "support.grant_amount": 1000.0,
+            "support.grant_month": 6,
+            "support.coordinator.months": 10,
+            "support.coordinator.start_month": 1,
+        }
+    )
+    options = policy.SupportOptions(coordinator_cost_per_month=100.0)
+    last = np.where(runs["failed"], runs["failure_month"].astype(float), 24.0)
+    grant = policy.support_cost(scenario, runs, "grant", options)
+    np.testing.assert_array_equal(grant, np.where(last >= 6, 1000.0, 0.0))
+    coordinator = policy.support_cost(scenario, runs, "coordinator", options)
+    np.testing.assert_array_equal(coordinator, np.minimum(last, 10) * 100.0)
+    assert not policy.support_cost(small.scenario, runs, "loan").any()
+
+
+def test_support_table_cost_per_extra_business() -> None:
+    base = sim.Scenario().with_overrides(
+        {"run.months": 36, "channels.self_funder.referrals_per_month": 0.3}
+    )
+    variants = policy.support_variants(base, ["grant"], policy.SupportOptions(grant_amount=8000))
+    comparison = experiment.compare(
+        list(variants.values()), reps=40, seed=4, workers=1, names=list(variants)
+    )
+    table = policy.support_table(comparison.names, comparison.results, ["grant"])
+    row = table.iloc[0]
+    assert row["month"] == 36
+    assert row["survival_with"] >= row["survival_without"]  # more cash, same futures
+    extra = row["survival_with"] - row["survival_without"]
+    assert row["extra_per_100"] == pytest.approx(100 * extra)
+    if extra > 0:
+        assert row["cost_per_extra"] == pytest.approx(row["cost_per_business"] / extra)
+    else:
+        assert row["cost_per_extra"] is None or math.isnan(row["cost_per_extra"])
+
+
+# --- council policy ------------------------------------------------------------------------
+
+
+def test_council_rate_path_matches_the_model() -> None:
+    scenario = sim.load_scenario(sim.scenario.SCENARIO_DIR / "home_care_open_framework.toml")
+    scenario = scenario.with_overrides(
+        {"run.months": 40, "failure.insolvency": False, "failure.owner_exit": False}
+    )
+    provider = Provider(scenario, 0)
+    provider.run()
+    path = policy.council_rate_path(scenario)
+    assert path[0] == scenario.council.rate_per_hour
+    assert path[-1] == pytest.approx(provider.price["local_authority"])
+    assert len(np.unique(path)) == 4  # month 1 plus uplifts in April of years 2, 3 and 4
+
+
+def test_policy_variants_set_the_area_rate_and_keep_the_provider() -> None:
+    base = sim.Scenario()
+    policies = policy.council_policies(rate_per_hour=30.0, payment_days=10.0)
+    variants = policy.policy_variants(
+        base, [policies["open_rate"], policies["open_fast_pay"]], area_referrals_per_month=15.0
+    )
+    rate, fast = variants.values()
+    assert rate.council.framework == "open" and rate.council.rate_per_hour == 30.0
+    assert fast.council.payment_lag_days.mean == 10.0
+    assert {s.channels.local_authority.referrals_per_month for s in variants.values()} == {15.0}
+    assert base.council.framework == "none"
+
+
+def test_council_summary_on_a_provider_without_council_work(small: experiment.Results) -> None:
+    figures = policy.council_summary(small)
+    assert figures["council_pays"] is None and figures["council_share"] == 0
+    assert figures["la_declined_share"] is None and figures["council_clients_displaced"] == 0
+
+
+# --- fields and uploads --------------------------------------------------------------------
+
+
+def test_every_field_exists_in_every_scenario_it_is_shown_for() -> None:
+    for path in sorted(sim.scenario.SCENARIO_DIR.glob("*.toml")):
+        data = sim.load_scenario(path).to_dict()
+        for spec in fields.all_fields(data):
+            assert fields.value_at(data, spec.path) is not None, (path.name, spec.path)
+            assert fields.description(spec.path), spec.path
+            assert "(" in spec.label or spec.kind in ("bool", "choice", "text"), spec.label
+
+
+def test_source_comments_are_read_from_the_scenario_file() -> None:
+    comments = fields.source_comments(DEFAULT_SCENARIO.read_text(encoding="utf-8"))
+    assert comments["staff.wage_per_hour"].startswith("Skills for Care median care-worker pay")
+    assert "travel" in comments["staff.travel_minutes_per_visit"]
+    assert comments["costs.fixed_monthly"] == "£/month"
+    assert fields.source_comments('a = "x # not a comment"  # real') == {"a": "real"}
+
+
+def test_read_upload() -> None:
+    text, problems = S.read_upload("ok.toml", b"[business]\nstart_cash = 1.0\n")
+    assert text is not None and problems == []
+    _, problems = S.read_upload("bad.toml", b"[business]\nstart_cash = -1.0\n")
+    assert problems == [("business.start_cash", "must be >= 0, got -1.0")]
+    _, problems = S.read_upload("big.toml", b" " * (S.MAX_UPLOAD_BYTES + 1))
+    assert problems[0][0] == "file"
+
+
+def test_a_bad_scenario_leaves_the_state_as_it_was() -> None:
+    state: dict = {}
+    S.init_plan(state)
+    state[S.VALUES]["business.start_cash"] = 5.0
+    before = dict(state)
+    problems = S.apply_upload(state, "bad.toml", b"[owner]\nnope = 1\n")
+    assert problems and problems[0][0] == "owner.nope"
+    assert state[S.BASE_TOML] == before[S.BASE_TOML]
+    assert state[S.VALUES]["business.start_cash"] == 5.0
