@@ -40,6 +40,7 @@ PAGE_ICONS = {  # Material icons ship with Streamlit, so they show without emoji
     "1_Plan": ":material/calculate:",
     "2_Start-up_support": ":material/handshake:",
     "3_Referral_policy": ":material/account_balance:",
+    "4_What_must_be_true": ":material/target:",
     "9_About_the_model": ":material/menu_book:",
 }
 PAGE_BLURBS = {
@@ -50,6 +51,8 @@ PAGE_BLURBS = {
     "at what cost per extra business still trading?",
     "3_Referral_policy": "For a council commissioner: how do the framework, the allocation "
     "rule, the hourly rate and payment terms change survival, continuity of care and cost?",
+    "4_What_must_be_true": "For anyone with a plan, a support package or a policy: which "
+    "assumption matters most, and what would it take to reach a target?",
     "9_About_the_model": "How the model works, where its figures come from, and its limits.",
 }
 

@@ -466,3 +466,79 @@ def policy_measures(table: pd.DataFrame) -> go.Figure:
         legend={"orientation": "h", "y": -0.04, "yanchor": "top", "x": 0},
     )
     return fig
+
+
+# --- what must be true ---------------------------------------------------------------------
+
+
+def tornado(table: pd.DataFrame, labels: dict[str, str] | None = None) -> go.Figure:
+    """Sensitivity as a tornado: each parameter's paired effect on the metric when moved down
+    and up, largest swing on top, with 95% CIs as error bars (a table from
+    :func:`sim.whatif.sensitivity`)."""
+    labels = labels or {}
+    rows = table.iloc[::-1]  # plotly draws the first category at the bottom
+    names = [labels.get(p, p) for p in rows["param"]]
+    fig = go.Figure()
+    for side, colour, word in (("low", ORANGE, "lower"), ("high", BLUE, "higher")):
+        effect = rows[f"{side}_effect"].to_numpy(float)
+        fig.add_bar(
+            y=names,
+            x=effect,
+            orientation="h",
+            name=f"parameter {word}",
+            marker_color=colour,
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": rows[f"{side}_upper"].to_numpy(float) - effect,
+                "arrayminus": effect - rows[f"{side}_lower"].to_numpy(float),
+            },
+            customdata=rows[f"{side}_value"].to_numpy(float),
+            hovertemplate="%{y}<br>set to %{customdata:,.4g}: change %{x:,.3g}<extra></extra>",
+        )
+    metric = table.attrs.get("metric_label", table.attrs.get("metric", "metric"))
+    return _layout(
+        fig,
+        f"Which assumption matters most for {metric}? (paired change, 95% CI)",
+        barmode="overlay",
+        hovermode="closest",
+        height=max(360, 48 * len(table) + 140),
+        xaxis_title=f"change in {metric}",
+    )
+
+
+def goal_curve(answer: Any, label: str | None = None) -> go.Figure:
+    """The metric against the parameter, with its 95% band, the target and the answer (a
+    :class:`sim.whatif.GoalSeek`)."""
+    curve = answer.curve
+    x = curve["value"].to_numpy(float)
+    fig = go.Figure()
+    _band(fig, x, curve["lower"], curve["upper"], "95% CI", BLUE, 0.2)
+    fig.add_scatter(
+        x=x, y=curve["mean"], mode="lines+markers", name="estimate", line={"color": BLUE}
+    )
+    fig.add_hline(
+        y=answer.target.value,
+        line={"color": RED, "dash": "dash"},
+        annotation_text=f"target {answer.target}",
+        annotation_position="top left",
+    )
+    if answer.value is not None and answer.direction:
+        fig.add_vline(
+            x=answer.value,
+            line={"color": GREEN},
+            annotation_text=f"{answer.direction} {answer.value:,.4g}",
+            annotation_position="bottom right",
+        )
+        if answer.lower is not None and answer.upper is not None:
+            fig.add_vrect(
+                x0=answer.lower, x1=answer.upper, fillcolor=GREEN, opacity=0.12, line_width=0
+            )
+    name = label or answer.param
+    return _layout(
+        fig,
+        f"{answer.target.metric} against {name}",
+        xaxis_title=name,
+        yaxis_title=answer.target.metric,
+        hovermode="closest",
+    )

@@ -44,6 +44,39 @@ DEFAULT_PARAMS: tuple[str, ...] = (
     "council.payment_lag_days",
 )
 
+#: Plain names of the parameters offered by the dashboard (any numeric path works in code).
+PARAM_LABELS: dict[str, str] = {
+    "channels.self_funder.price_per_hour": "self-funder price (£/h)",
+    "channels.direct_payment.price_per_hour": "direct-payment price (£/h)",
+    "channels.self_funder.referrals_per_month": "self-funder referrals a month",
+    "channels.direct_payment.referrals_per_month": "direct-payment referrals a month",
+    "channels.professional.referrals_per_month": "professional referrals a month",
+    "channels.word_of_mouth.referrals_per_client_per_month": (
+        "word-of-mouth referrals a month per client"
+    ),
+    "clients.package_months": "package length (months, mean)",
+    "clients.hours_per_week": "hours per client a week (mean)",
+    "staff.wage_per_hour": "care worker wage (£/h)",
+    "staff.turnover_per_year": "staff turnover (share a year)",
+    "costs.fixed_monthly": "fixed overheads (£/month)",
+    "business.start_cash": "start-up cash (£)",
+    "owner.min_drawings_per_month": "owner's minimum drawings (£/month)",
+    "council.rate_per_hour": "council hourly rate (£/h)",
+    "council.payment_lag_days": "council payment lag (days, mean)",
+    "support.grant_amount": "start-up grant (£)",
+    "channels.local_authority.referrals_per_month": "council referrals a month (area)",
+}
+
+#: Metrics offered by the dashboard, with plain names.
+METRIC_LABELS: dict[str, str] = {
+    "survival_36": "chance still trading at 3 years",
+    "survival_12": "chance still trading at 1 year",
+    "survival_60": "chance still trading at 5 years",
+    "final_cash": "cash at the end (£, mean)",
+    "breakeven_month": "month it starts covering its costs (mean)",
+    "operating_result": "monthly operating result (£, mean)",
+}
+
 DEFAULT_METRIC = "survival_36"
 _TARGET = re.compile(r"^\s*([a-z_0-9]+)\s*(>=|<=|>|<)\s*(-?[0-9.]+(?:e-?[0-9]+)?)\s*$")
 _OPS: dict[str, Callable[[float, float], bool]] = {
@@ -84,8 +117,9 @@ def base_value(scenario: Scenario, param: str) -> float:
     """The parameter's current size: the number, a distribution's mean or a table's total."""
     value = _lookup(scenario.to_dict(), param)
     if isinstance(value, bool):
-        raise ScenarioError([(param, "is a switch (true/false), not a number: it cannot be "
-                                     "varied")])
+        raise ScenarioError(
+            [(param, "is a switch (true/false), not a number: it cannot be varied")]
+        )
     if not isinstance(value, int | float | dict):
         raise ScenarioError([(param, f"is {value!r}, not a number: it cannot be varied")])
     if isinstance(value, dict):
@@ -120,8 +154,14 @@ def with_value(scenario: Scenario, param: str, value: float) -> Scenario:
 
 
 _MONTHLY_METRIC = re.compile(r"^(survival|breakeven)_(\d+)$")
-_RUN_METRICS = ("final_cash", "continuity", "mean_clients", "cost_per_hour", "price_per_hour",
-                "declined")
+_RUN_METRICS = (
+    "final_cash",
+    "continuity",
+    "mean_clients",
+    "cost_per_hour",
+    "price_per_hour",
+    "declined",
+)
 
 
 def metric_values(results: Results, metric: str) -> pd.Series:
@@ -172,8 +212,15 @@ def _check_metric(scenario: Scenario, metric: str) -> None:
         return
     if _MONTHLY_METRIC.match(metric):
         return
-    choices = ", ".join(["survival_<month>", "breakeven_<month>", "breakeven_month",
-                         "operating_result", *_RUN_METRICS])
+    choices = ", ".join(
+        [
+            "survival_<month>",
+            "breakeven_<month>",
+            "breakeven_month",
+            "operating_result",
+            *_RUN_METRICS,
+        ]
+    )
     raise ScenarioError([("metric", f"unknown metric {metric!r}; use one of {choices}")])
 
 
@@ -211,8 +258,13 @@ def sensitivity(
         variants += [with_value(scenario, param, low), with_value(scenario, param, high)]
         points.append((param, base, low, high))
     comparison = compare(
-        variants, reps=reps, seed=seed, workers=workers, progress=progress,
-        scheduler=scheduler, names=[str(i) for i in range(len(variants))],
+        variants,
+        reps=reps,
+        seed=seed,
+        workers=workers,
+        progress=progress,
+        scheduler=scheduler,
+        names=[str(i) for i in range(len(variants))],
     )
     per_rep = [metric_values(r, metric) for r in comparison.results]
     base_values = per_rep[0]
@@ -220,22 +272,24 @@ def sensitivity(
     for i, (param, base, low, high) in enumerate(points):
         low_diff = paired_difference(base_values, per_rep[1 + 2 * i])
         high_diff = paired_difference(base_values, per_rep[2 + 2 * i])
-        rows.append({
-            "param": param,
-            "base_value": base,
-            "low_value": low,
-            "high_value": high,
-            "base": _mean(base_values),
-            "low": _mean(per_rep[1 + 2 * i]),
-            "high": _mean(per_rep[2 + 2 * i]),
-            "low_effect": low_diff["mean"],
-            "low_lower": low_diff["lower"],
-            "low_upper": low_diff["upper"],
-            "high_effect": high_diff["mean"],
-            "high_lower": high_diff["lower"],
-            "high_upper": high_diff["upper"],
-            "swing": abs(_nan0(high_diff["mean"]) - _nan0(low_diff["mean"])),
-        })
+        rows.append(
+            {
+                "param": param,
+                "base_value": base,
+                "low_value": low,
+                "high_value": high,
+                "base": _mean(base_values),
+                "low": _mean(per_rep[1 + 2 * i]),
+                "high": _mean(per_rep[2 + 2 * i]),
+                "low_effect": low_diff["mean"],
+                "low_lower": low_diff["lower"],
+                "low_upper": low_diff["upper"],
+                "high_effect": high_diff["mean"],
+                "high_lower": high_diff["lower"],
+                "high_upper": high_diff["upper"],
+                "swing": abs(_nan0(high_diff["mean"]) - _nan0(low_diff["mean"])),
+            }
+        )
     table = pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable")
     table.attrs["metric"] = metric
     table.attrs["metric_label"] = _label(metric)
@@ -265,10 +319,14 @@ class Target:
     def parse(cls, text: str) -> Target:
         match = _TARGET.match(text)
         if not match:
-            raise ScenarioError([(
-                "target",
-                f"expected METRIC OP VALUE such as 'survival_36>=0.8', got {text!r}",
-            )])
+            raise ScenarioError(
+                [
+                    (
+                        "target",
+                        f"expected METRIC OP VALUE such as 'survival_36>=0.8', got {text!r}",
+                    )
+                ]
+            )
         metric, op, value = match.groups()
         return cls(metric, op, float(value))
 
@@ -332,13 +390,27 @@ def goal_seek(
     if not any(met):
         best = curve["mean"].max() if target.op in (">=", ">") else curve["mean"].min()
         return GoalSeek(
-            param, target, False, None, None, None, "", curve,
+            param,
+            target,
+            False,
+            None,
+            None,
+            None,
+            "",
+            curve,
             f"not reachable: no value of {param} between {lo:g} and {hi:g} gives {target} "
             f"(the best reached is {best:.3g})",
         )
     if all(met):
         return GoalSeek(
-            param, target, True, None, None, None, "", curve,
+            param,
+            target,
+            True,
+            None,
+            None,
+            None,
+            "",
+            curve,
             f"every value of {param} between {lo:g} and {hi:g} already gives {target}: "
             "widen the bounds to find where it stops",
         )
@@ -354,13 +426,13 @@ def goal_seek(
         else:
             bad = middle
     curve = evaluate.curve()
-    lower, upper = _band_crossings(curve, target, good)
+    lower, upper, open_low, open_high = _band_crossings(curve, target, good, direction)
     monotone = _is_monotone([target.met(m) for m in curve["mean"]])
+    low_text = f"{'at or below ' if open_low else ''}{lower:.4g}"
+    high_text = f"{upper:.4g}{' or beyond' if open_high else ''}"
     message = (
-        f"{param} {direction} {good:.4g} gives {target} "
-        f"(95% range {lower:.4g} to {upper:.4g}), from {reps} replications per value"
-        if lower is not None and upper is not None
-        else f"{param} {direction} {good:.4g} gives {target}"
+        f"{param} {direction} {good:.4g} gives {target} (95% range {low_text} to "
+        f"{high_text}), from {reps} replications per value"
     )
     if not monotone:
         message += "; note: the target is met in more than one range of values"
@@ -370,17 +442,31 @@ def goal_seek(
 class _Evaluator:
     """Runs candidate values of one parameter on common random numbers, remembering them."""
 
-    def __init__(self, scenario: Scenario, param: str, metric: str, reps: int,
-                 seed: int | None, workers: int | None, scheduler: str | None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        param: str,
+        metric: str,
+        reps: int,
+        seed: int | None,
+        workers: int | None,
+        scheduler: str | None,
+    ) -> None:
         self.scenario, self.param, self.metric = scenario, param, metric
         self.reps, self.seed, self.workers, self.scheduler = reps, seed, workers, scheduler
         self.seen: dict[float, dict[str, float]] = {}
 
     def many(self, xs: list[float], progress: Progress | None = None) -> pd.DataFrame:
         variants = [with_value(self.scenario, self.param, x) for x in xs]
-        comparison = compare(variants, reps=self.reps, seed=self.seed, workers=self.workers,
-                             progress=progress, scheduler=self.scheduler,
-                             names=[str(i) for i in range(len(xs))])
+        comparison = compare(
+            variants,
+            reps=self.reps,
+            seed=self.seed,
+            workers=self.workers,
+            progress=progress,
+            scheduler=self.scheduler,
+            names=[str(i) for i in range(len(xs))],
+        )
         for x, results in zip(xs, comparison.results, strict=True):
             self.seen[float(x)] = mean_with_ci(metric_values(results, self.metric))
         return self.curve()
@@ -390,8 +476,10 @@ class _Evaluator:
         return float(self.seen[float(x)]["mean"])
 
     def curve(self) -> pd.DataFrame:
-        rows = [{"value": x, "mean": s["mean"], "lower": s["lower"], "upper": s["upper"]}
-                for x, s in sorted(self.seen.items())]
+        rows = [
+            {"value": x, "mean": s["mean"], "lower": s["lower"], "upper": s["upper"]}
+            for x, s in sorted(self.seen.items())
+        ]
         return pd.DataFrame(rows)
 
 
@@ -400,20 +488,31 @@ def _is_monotone(flags: list[bool]) -> bool:
     return changes <= 1
 
 
-def _band_crossings(curve: pd.DataFrame, target: Target, answer: float
-                    ) -> tuple[float | None, float | None]:
+def _band_crossings(
+    curve: pd.DataFrame, target: Target, answer: float, direction: str
+) -> tuple[float, float, bool, bool]:
     """Where the metric's 95% band crosses the target, by linear interpolation: the range of
-    parameter values that the replications cannot tell apart from the answer."""
-    crossings = []
+    parameter values that the replications cannot tell apart from the answer.
+
+    A band edge that never crosses within the grid is open: the range then runs to the search
+    bound on that side (flagged, so the answer says "or beyond").
+    """
+    xs = curve["value"].to_numpy(float)
+    lo, hi = float(xs[0]), float(xs[-1])
+    ends: list[float] = [answer]
+    open_low = open_high = False
     for column in ("lower", "upper"):
-        x = _crossing(curve["value"].to_numpy(), curve[column].to_numpy(), target.value)
-        if x is not None:
-            crossings.append(x)
-    if not crossings:
-        return None, None
-    low = min([*crossings, answer])
-    high = max([*crossings, answer])
-    return low, high
+        ys = curve[column].to_numpy(float)
+        x = _crossing(xs, ys, target.value)
+        if x is None:
+            met_everywhere = all(target.met(y) for y in ys)
+            # "at least": the met side is high, so a band met everywhere crosses below lo
+            low_side = met_everywhere == (direction == "at least")
+            x = lo if low_side else hi
+            open_low |= low_side
+            open_high |= not low_side
+        ends.append(x)
+    return min(ends), max(ends), open_low, open_high
 
 
 def _crossing(xs: np.ndarray, ys: np.ndarray, level: float) -> float | None:

@@ -147,3 +147,35 @@ def test_policy_measures(comparison: experiment.Comparison) -> None:
     assert len(fig.data) == 4 * len(table)  # four panels, one bar per policy in each
     legend = [t.name for t in fig.data if t.showlegend]
     assert legend == comparison.names
+
+
+def test_tornado_has_a_bar_each_way_per_parameter_largest_on_top():
+    from sim.whatif import sensitivity
+
+    scenario = sim.Scenario().with_overrides(LEAN)
+    table = sensitivity(
+        scenario, params=["channels.self_funder.price_per_hour", "council.rate_per_hour"],
+        reps=REPS, metric="final_cash", workers=1,
+    )
+    fig = charts.tornado(table, {"council.rate_per_hour": "council rate"})
+    assert names(fig) == ["parameter lower", "parameter higher"]
+    low, high = fig.data
+    # plotly draws the first category at the bottom: the largest swing is last
+    assert list(high.y) == ["council rate", "channels.self_funder.price_per_hour"]
+    assert high.x[-1] > 0 > low.x[-1]
+    assert high.x[0] == low.x[0] == 0.0  # an unused parameter has no effect
+
+
+def test_goal_curve_shows_band_estimate_target_and_answer():
+    from sim.whatif import goal_seek
+
+    scenario = sim.Scenario().with_overrides(LEAN)
+    answer = goal_seek(scenario, "channels.self_funder.price_per_hour", "final_cash>=10000",
+                       bounds=(5.0, 60.0), reps=REPS, workers=1)
+    assert answer.reachable and answer.value is not None
+    fig = charts.goal_curve(answer, "price")
+    assert names(fig) == ["95% CI (lower)", "95% CI", "estimate"]
+    assert list(fig.data[2].x) == list(answer.curve["value"])
+    shapes = [s.type for s in fig.layout.shapes]
+    assert shapes.count("line") == 2  # the target and the answer
+    assert fig.layout.xaxis.title.text == "price"
