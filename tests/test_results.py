@@ -313,3 +313,10 @@ def test_ratio_with_ci_pools_rather_than_averages():
     assert same["mean"] == pytest.approx(10.0)
     assert same["lower"] == same["upper"] == pytest.approx(10.0)  # no spread around it
     assert math.isnan(r.ratio_with_ci([1.0], [0.0])["mean"])
+
+
+@pytest.mark.parametrize("df", [1, 2, 5, 29, 30, 31, 45, 100, 999, 10_000])
+def test_t_quantile_without_scipy_matches_scipy(df: int) -> None:
+    from scipy import stats
+
+    assert r._t_quantile(df) == pytest.approx(stats.t.ppf(0.975, df), abs=1e-4)
