@@ -258,9 +258,7 @@ def _connect(address: str) -> Any:
         raise ImportError("running on a Dask scheduler needs `distributed` installed") from exc
     if not _ADDRESS.match(address.strip()):
         # checked before making a Client: a half-made Client complains again at exit
-        raise ValueError(
-            f"bad Dask scheduler address {address!r}: expected e.g. 'tcp://host:8786'"
-        )
+        raise ValueError(f"bad Dask scheduler address {address!r}: expected e.g. 'tcp://host:8786'")
     try:
         return Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (ValueError, TypeError) as exc:  # unparsable address
@@ -397,6 +395,17 @@ def _months(column: pd.Series) -> np.ndarray:
 # --- public API ----------------------------------------------------------------------------
 
 
+#: Per-replication figures taken straight from the runs table into :meth:`Results.metrics`.
+RUN_METRICS = (
+    "final_cash",
+    "continuity",
+    "mean_clients",
+    "cost_per_hour",
+    "price_per_hour",
+    "declined",
+)
+
+
 def metric_label(key: str) -> str:
     """Readable name of a column of :meth:`Results.metrics`."""
     kind, _, month = key.rpartition("_")
@@ -472,14 +481,7 @@ class Results:
         by = min(BREAKEVEN_BY, self.horizon)
         breakeven = _months(runs["breakeven_month"])
         table[f"breakeven_{by}"] = (breakeven <= by).astype(float)
-        for name in (
-            "final_cash",
-            "continuity",
-            "mean_clients",
-            "cost_per_hour",
-            "price_per_hour",
-            "declined",
-        ):
+        for name in RUN_METRICS:
             table[name] = runs[name].to_numpy(float)
         return pd.DataFrame(table, index=pd.Index(runs["rep"].to_numpy(), name="rep"))
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiment import Results, compare, metric_label
+from sim.experiment import RUN_METRICS, Results, compare, metric_label
 from sim.results import mean_with_ci, paired_difference
 from sim.scenario import Scenario
 from sim.validation import ScenarioError
@@ -154,14 +154,6 @@ def with_value(scenario: Scenario, param: str, value: float) -> Scenario:
 
 
 _MONTHLY_METRIC = re.compile(r"^(survival|breakeven)_(\d+)$")
-_RUN_METRICS = (
-    "final_cash",
-    "continuity",
-    "mean_clients",
-    "cost_per_hour",
-    "price_per_hour",
-    "declined",
-)
 
 
 def metric_values(results: Results, metric: str) -> pd.Series:
@@ -208,7 +200,7 @@ def _label(metric: str) -> str:
 
 def _check_metric(scenario: Scenario, metric: str) -> None:
     """Fail before any simulation when a metric name does not exist."""
-    if metric in _RUN_METRICS or metric in ("operating_result", "breakeven_month"):
+    if metric in RUN_METRICS or metric in ("operating_result", "breakeven_month"):
         return
     if _MONTHLY_METRIC.match(metric):
         return
@@ -218,7 +210,7 @@ def _check_metric(scenario: Scenario, metric: str) -> None:
             "breakeven_<month>",
             "breakeven_month",
             "operating_result",
-            *_RUN_METRICS,
+            *RUN_METRICS,
         ]
     )
     raise ScenarioError([("metric", f"unknown metric {metric!r}; use one of {choices}")])
