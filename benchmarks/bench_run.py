@@ -94,8 +94,10 @@ def main() -> None:
 
     big = run(scenario, reps=2000, workers=cores)
     per_rep = big.monthly.memory_usage(deep=True).sum() / 2000
-    print(f"monthly panel memory: {per_rep / 1024:.1f} KiB per replication -> "
-          f"{per_rep * 10_000 / 2**30:.2f} GiB for 10,000 x 60 months (limit 1 GiB)")
+    print(
+        f"monthly panel memory: {per_rep / 1024:.1f} KiB per replication -> "
+        f"{per_rep * 10_000 / 2**30:.2f} GiB for 10,000 x 60 months (limit 1 GiB)"
+    )
 
 
 if __name__ == "__main__":

@@ -262,8 +262,11 @@ def compare(
         )
     frame = comparison.table()
     base, others = comparison.names[0], comparison.names[1:]
-    table = Table(title=f"{reps:,} replications each, common random numbers; differences are "
-                  f"paired, against {base}, with 95% CIs", title_justify="left")
+    table = Table(
+        title=f"{reps:,} replications each, common random numbers; differences are "
+        f"paired, against {base}, with 95% CIs",
+        title_justify="left",
+    )
     table.add_column("measure")
     for name in comparison.names:
         table.add_column(name, justify="right")
@@ -273,8 +276,10 @@ def compare(
         cells = [_cell(row[name]) for name in comparison.names]
         for name in others:
             column = f"{name} - {base}"
-            cells.append(f"{_cell(row[column])} ({_cell(row[column + ' lower'])} to "
-                         f"{_cell(row[column + ' upper'])})")
+            cells.append(
+                f"{_cell(row[column])} ({_cell(row[column + ' lower'])} to "
+                f"{_cell(row[column + ' upper'])})"
+            )
         table.add_row(escape(f"{row['label']} [{row['metric']}]"), *cells)
     Console(width=max(120, console.width)).print(table)
 
@@ -284,13 +289,21 @@ def sensitivity(
     file: Annotated[Path | None, typer.Argument(help="Scenario TOML file.")] = None,
     param: Annotated[
         list[str] | None,
-        typer.Option("--param", "-p", help="Parameter to vary (repeatable; default: the ~15 "
-                     "that matter most for a plan)."),
+        typer.Option(
+            "--param",
+            "-p",
+            help="Parameter to vary (repeatable; default: the ~15 that matter most for a plan).",
+        ),
     ] = None,
-    delta: Annotated[float, typer.Option(help="Move each parameter down and up by this "
-                                         "share.")] = 0.2,
-    metric: Annotated[str, typer.Option(help="What to measure: survival_36, final_cash, "
-                                        "breakeven_month, operating_result, ...")] = "survival_36",
+    delta: Annotated[
+        float, typer.Option(help="Move each parameter down and up by this share.")
+    ] = 0.2,
+    metric: Annotated[
+        str,
+        typer.Option(
+            help="What to measure: survival_36, final_cash, breakeven_month, operating_result, ..."
+        ),
+    ] = "survival_36",
     reps: RepsOpt = 300,
     seed: SeedOpt = None,
     months: MonthsOpt = None,
@@ -305,15 +318,31 @@ def sensitivity(
     scenario = _load(file, set_, months)
     count = (2 * len(param) + 1) if param else 31
     with _progress(reps * count, "simulating") as progress:
-        table = _guard(lambda: run_sensitivity(
-            scenario, params=param, delta=delta, reps=reps, seed=seed, metric=metric,
-            workers=workers, progress=progress, scheduler=scheduler))
+        table = _guard(
+            lambda: run_sensitivity(
+                scenario,
+                params=param,
+                delta=delta,
+                reps=reps,
+                seed=seed,
+                metric=metric,
+                workers=workers,
+                progress=progress,
+                scheduler=scheduler,
+            )
+        )
     label = table.attrs["metric_label"]
-    out_table = Table(title=f"Sensitivity of {label}: each parameter -{delta:.0%} / +{delta:.0%}"
-                      f", {reps:,} replications each, common random numbers",
-                      title_justify="left")
-    for column in ("parameter", "low / base / high value", "effect of low (95% CI)",
-                   "effect of high (95% CI)"):
+    out_table = Table(
+        title=f"Sensitivity of {label}: each parameter -{delta:.0%} / +{delta:.0%}"
+        f", {reps:,} replications each, common random numbers",
+        title_justify="left",
+    )
+    for column in (
+        "parameter",
+        "low / base / high value",
+        "effect of low (95% CI)",
+        "effect of high (95% CI)",
+    ):
         out_table.add_column(column, justify="left" if column == "parameter" else "right")
     for row in table.itertuples(index=False):
         out_table.add_row(
@@ -330,13 +359,16 @@ def sensitivity(
 def goal_seek(
     file: Annotated[Path | None, typer.Argument(help="Scenario TOML file.")] = None,
     param: Annotated[str, typer.Option("--param", "-p", help="Parameter to solve for.")] = "",
-    target: Annotated[str, typer.Option(help='Condition to reach, e.g. "survival_36>=0.8".')
-                      ] = "",
-    bounds: Annotated[str | None, typer.Option(help="Search range lo,hi (default: half to "
-                                               "one and a half times the current value).")
-                      ] = None,
-    tolerance: Annotated[float | None, typer.Option(help="Precision of the answer (default "
-                                                    "1% of the range).")] = None,
+    target: Annotated[str, typer.Option(help='Condition to reach, e.g. "survival_36>=0.8".')] = "",
+    bounds: Annotated[
+        str | None,
+        typer.Option(
+            help="Search range lo,hi (default: half to one and a half times the current value)."
+        ),
+    ] = None,
+    tolerance: Annotated[
+        float | None, typer.Option(help="Precision of the answer (default 1% of the range).")
+    ] = None,
     reps: RepsOpt = 300,
     seed: SeedOpt = None,
     months: MonthsOpt = None,
@@ -357,16 +389,31 @@ def goal_seek(
     parsed = _guard(lambda: Target.parse(target))
     limits = _guard(lambda: _parse_bounds(bounds)) if bounds else None
     with _progress(reps * 15, "simulating") as progress:
-        answer = _guard(lambda: run_goal_seek(
-            scenario, param, parsed, bounds=limits, reps=reps, seed=seed,
-            tolerance=tolerance, workers=workers, progress=progress, scheduler=scheduler))
-    curve = Table(title=f"{parsed.metric} against {param} ({reps:,} replications each, "
-                  "common random numbers)", title_justify="left")
+        answer = _guard(
+            lambda: run_goal_seek(
+                scenario,
+                param,
+                parsed,
+                bounds=limits,
+                reps=reps,
+                seed=seed,
+                tolerance=tolerance,
+                workers=workers,
+                progress=progress,
+                scheduler=scheduler,
+            )
+        )
+    curve = Table(
+        title=f"{parsed.metric} against {param} ({reps:,} replications each, "
+        "common random numbers)",
+        title_justify="left",
+    )
     for column in ("value", "estimate", "95% CI"):
         curve.add_column(column, justify="right")
     for row in answer.curve.itertuples(index=False):
-        curve.add_row(f"{row.value:,.4g}", _cell(row.mean),
-                      f"{_cell(row.lower)} to {_cell(row.upper)}")
+        curve.add_row(
+            f"{row.value:,.4g}", _cell(row.mean), f"{_cell(row.lower)} to {_cell(row.upper)}"
+        )
     console.print(curve)
     console.print(answer.message)
 

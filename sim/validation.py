@@ -98,8 +98,12 @@ def _problem(err: Any, root: type[BaseModel]) -> Problem:
     if kind == "missing":
         return path, "required but missing"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
-              "less_than_equal": "<="}[kind]
+        op = {
+            "greater_than": ">",
+            "greater_than_equal": ">=",
+            "less_than": "<",
+            "less_than_equal": "<=",
+        }[kind]
         bound = next(iter(ctx.values()))
         return path, f"must be {op} {bound:g}, got {shown}"
     if kind in ("float_type", "float_parsing"):
@@ -112,10 +116,12 @@ def _problem(err: Any, root: type[BaseModel]) -> Problem:
         return path, f"must be text in quotes, got {shown}"
     if kind == "literal_error":
         return path, f"must be one of {ctx.get('expected')}, got {shown}"
-    if kind == "model_attributes_type" and isinstance(got, int | float) and not isinstance(
-        got, bool
+    if (
+        kind == "model_attributes_type"
+        and isinstance(got, int | float)
+        and not isinstance(got, bool)
     ):  # an optional distribution does not take a bare number (yet)
-        return path, f"write a fixed value as {{ kind = \"fixed\", value = {got} }}"
+        return path, f'write a fixed value as {{ kind = "fixed", value = {got} }}'
     if kind == "model_attributes_type":  # only distributions (tagged unions) report this
         return path, (
             'must be a number or a distribution such as { kind = "lognormal", mean = 6, sd = 4 }'

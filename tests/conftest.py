@@ -35,26 +35,28 @@ WEEKS = int(MONTHS * 365.25 / 12 // 7)  # weekly settlements within the horizon:
 def deterministic() -> sim.Scenario:
     """Four fixed 5-hour clients who never leave, the owner alone, flat costs: the monthly
     operating result is linear in the price, so break-even has a closed form."""
-    return sim.Scenario().with_overrides({
-        **NO_REFERRALS,
-        "business.service": "home_support",
-        "business.regulated": False,
-        "business.staff_ceiling": 0,
-        "owner.care_hours_per_week": CLIENTS * HOURS,
-        "owner.sickness_days_per_year": 0.0,
-        "owner.min_drawings_per_month": DRAWINGS,
-        "clients.hours_per_week": HOURS,
-        "clients.package_months": 1000.0,
-        "channels.self_funder.referrals_per_month": 100.0,
-        "channels.self_funder.bad_debt_share": 0.0,
-        "staff.miles_per_visit": 0.0,
-        "costs.fixed_monthly": {"rent": FIXED},
-        "costs.annual_fees": {},
-        "costs.marketing_per_month": 0.0,
-        "costs.startup_costs": 0.0,
-        "uplifts.price_per_year": 0.0,
-        "uplifts.overheads_per_year": 0.0,
-        "failure.insolvency": False,
-        "failure.owner_exit": False,
-        "run.months": MONTHS,
-    })
+    return sim.Scenario().with_overrides(
+        {
+            **NO_REFERRALS,
+            "business.service": "home_support",
+            "business.regulated": False,
+            "business.staff_ceiling": 0,
+            "owner.care_hours_per_week": CLIENTS * HOURS,
+            "owner.sickness_days_per_year": 0.0,
+            "owner.min_drawings_per_month": DRAWINGS,
+            "clients.hours_per_week": HOURS,
+            "clients.package_months": 1000.0,
+            "channels.self_funder.referrals_per_month": 100.0,
+            "channels.self_funder.bad_debt_share": 0.0,
+            "staff.miles_per_visit": 0.0,
+            "costs.fixed_monthly": {"rent": FIXED},
+            "costs.annual_fees": {},
+            "costs.marketing_per_month": 0.0,
+            "costs.startup_costs": 0.0,
+            "uplifts.price_per_year": 0.0,
+            "uplifts.overheads_per_year": 0.0,
+            "failure.insolvency": False,
+            "failure.owner_exit": False,
+            "run.months": MONTHS,
+        }
+    )

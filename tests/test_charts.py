@@ -154,8 +154,11 @@ def test_tornado_has_a_bar_each_way_per_parameter_largest_on_top():
 
     scenario = sim.Scenario().with_overrides(LEAN)
     table = sensitivity(
-        scenario, params=["channels.self_funder.price_per_hour", "council.rate_per_hour"],
-        reps=REPS, metric="final_cash", workers=1,
+        scenario,
+        params=["channels.self_funder.price_per_hour", "council.rate_per_hour"],
+        reps=REPS,
+        metric="final_cash",
+        workers=1,
     )
     fig = charts.tornado(table, {"council.rate_per_hour": "council rate"})
     assert names(fig) == ["parameter lower", "parameter higher"]
@@ -170,8 +173,14 @@ def test_goal_curve_shows_band_estimate_target_and_answer():
     from sim.whatif import goal_seek
 
     scenario = sim.Scenario().with_overrides(LEAN)
-    answer = goal_seek(scenario, "channels.self_funder.price_per_hour", "final_cash>=10000",
-                       bounds=(5.0, 60.0), reps=REPS, workers=1)
+    answer = goal_seek(
+        scenario,
+        "channels.self_funder.price_per_hour",
+        "final_cash>=10000",
+        bounds=(5.0, 60.0),
+        reps=REPS,
+        workers=1,
+    )
     assert answer.reachable and answer.value is not None
     fig = charts.goal_curve(answer, "price")
     assert names(fig) == ["95% CI (lower)", "95% CI", "estimate"]

@@ -18,7 +18,10 @@ SHORT = ["--reps", "40", "--months", "18", "--workers", "2"]
 def microcare(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "sim.cli", *map(str, args)],
-        capture_output=True, text=True, cwd=ROOT, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
     )
 
 
@@ -42,8 +45,9 @@ def test_run_writes_a_folder_that_reproduces_itself(tmp_path):
     assert len(pd.read_csv(first / "runs.csv")) == 40
 
     again = tmp_path / "again"
-    result = microcare("run", first / "scenario.toml", "--reps", "40", "--workers", "1",
-                       "--out", again)
+    result = microcare(
+        "run", first / "scenario.toml", "--reps", "40", "--workers", "1", "--out", again
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads((first / "summary.json").read_text()) == json.loads(
         (again / "summary.json").read_text()
@@ -59,8 +63,15 @@ def test_run_without_a_file_uses_the_default_scenario():
 
 
 def test_set_overrides_change_the_run(tmp_path):
-    cheap = microcare("run", DEFAULT, *SHORT, "--set", "channels.self_funder.price_per_hour=15",
-                      "--out", tmp_path / "cheap")
+    cheap = microcare(
+        "run",
+        DEFAULT,
+        *SHORT,
+        "--set",
+        "channels.self_funder.price_per_hour=15",
+        "--out",
+        tmp_path / "cheap",
+    )
     assert cheap.returncode == 0, cheap.stderr
     written = (tmp_path / "cheap" / "scenario.toml").read_text()
     assert "price_per_hour = 15.0" in written
@@ -87,8 +98,9 @@ def test_bad_files_and_options_exit_2(tmp_path):
     bad.write_text("[staff]\nwage_per_hour = -12\n")
     assert_bad_input(microcare("validate", bad), "staff.wage_per_hour: must be > 0, got -12")
     assert_bad_input(microcare("run", bad), "staff.wage_per_hour")
-    assert_bad_input(microcare("run", DEFAULT, "--reps", "2", "--scheduler", "nonsense"),
-                     "nonsense")
+    assert_bad_input(
+        microcare("run", DEFAULT, "--reps", "2", "--scheduler", "nonsense"), "nonsense"
+    )
     assert microcare("run", DEFAULT, "--reps", "0").returncode == 2
 
 
@@ -113,18 +125,44 @@ def test_compare_prints_paired_differences(tmp_path):
 
 
 def test_sensitivity_and_goal_seek_end_to_end():
-    result = microcare("sensitivity", DEFAULT, "--param", "channels.self_funder.price_per_hour",
-                       "--param", "council.rate_per_hour", "--metric", "final_cash",
-                       "--reps", "20", "--months", "12", "--workers", "1")
+    result = microcare(
+        "sensitivity",
+        DEFAULT,
+        "--param",
+        "channels.self_funder.price_per_hour",
+        "--param",
+        "council.rate_per_hour",
+        "--metric",
+        "final_cash",
+        "--reps",
+        "20",
+        "--months",
+        "12",
+        "--workers",
+        "1",
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     price = next(i for i, line in enumerate(lines) if "self_funder.price" in line)
     council = next(i for i, line in enumerate(lines) if "council.rate" in line)
     assert price < council  # largest effect first
 
-    result = microcare("goal-seek", DEFAULT, "--param", "channels.self_funder.price_per_hour",
-                       "--target", "survival_12>=0.5", "--bounds", "10,60", "--reps", "20",
-                       "--months", "12", "--workers", "1")
+    result = microcare(
+        "goal-seek",
+        DEFAULT,
+        "--param",
+        "channels.self_funder.price_per_hour",
+        "--target",
+        "survival_12>=0.5",
+        "--bounds",
+        "10,60",
+        "--reps",
+        "20",
+        "--months",
+        "12",
+        "--workers",
+        "1",
+    )
     assert result.returncode == 0, result.stderr
     assert "gives survival_12 >= 0.5" in result.stdout
 
@@ -134,18 +172,30 @@ def test_sensitivity_and_goal_seek_end_to_end():
     [
         (["sensitivity", "--param", "staff.wage"], ["staff.wage", "unknown parameter"]),
         (["sensitivity", "--metric", "happiness"], ["unknown metric"]),
-        (["goal-seek", "--param", "staff.wage", "--target", "survival_12>=0.5"],
-         ["staff.wage"]),
-        (["goal-seek", "--param", "staff.wage_per_hour", "--target", "survival_12=>0.5"],
-         ["target", "METRIC OP VALUE"]),
-        (["goal-seek", "--param", "staff.wage_per_hour", "--target", "survival_12>=0.5",
-          "--bounds", "20"], ["--bounds", "lo,hi"]),
+        (["goal-seek", "--param", "staff.wage", "--target", "survival_12>=0.5"], ["staff.wage"]),
+        (
+            ["goal-seek", "--param", "staff.wage_per_hour", "--target", "survival_12=>0.5"],
+            ["target", "METRIC OP VALUE"],
+        ),
+        (
+            [
+                "goal-seek",
+                "--param",
+                "staff.wage_per_hour",
+                "--target",
+                "survival_12>=0.5",
+                "--bounds",
+                "20",
+            ],
+            ["--bounds", "lo,hi"],
+        ),
         (["goal-seek", "--target", "survival_12>=0.5"], ["--param is required"]),
     ],
 )
 def test_what_if_commands_reject_bad_input(args, fragments):
-    assert_bad_input(microcare(*args, "--reps", "2", "--months", "12", "--workers", "1"),
-                     *fragments)
+    assert_bad_input(
+        microcare(*args, "--reps", "2", "--months", "12", "--workers", "1"), *fragments
+    )
 
 
 def test_every_command_has_help():

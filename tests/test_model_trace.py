@@ -14,41 +14,43 @@ WEEKS_IN_MONTH_1 = 4  # settlements on days 7, 14, 21, 28 (month 1 ends on day 3
 
 @pytest.fixture
 def one_of_each() -> sim.Scenario:
-    return sim.Scenario().with_overrides({
-        **NO_REFERRALS,
-        "business.service": "home_support",
-        "business.regulated": False,
-        "business.staff_ceiling": 1,
-        "business.start_cash": 10_000.0,
-        "owner.care_hours_per_week": 0.0,
-        "owner.extra_cover_hours_per_week": 0.0,
-        "owner.sickness_days_per_year": 0.0,
-        "owner.min_drawings_per_month": 0.0,
-        "staff.initial_staff": 1,
-        "staff.contract": "contracted",
-        "staff.contracted_hours_per_week": 16.0,
-        "staff.max_hours_per_week": 35.0,
-        "staff.wage_per_hour": WAGE,
-        "staff.sickness_days_per_year": 0.0,
-        "staff.turnover_per_year": 0.0,
-        "staff.travel_minutes_per_visit": 0.0,
-        "staff.miles_per_visit": 2.0,
-        "clients.visit_minutes": 60.0,
-        "clients.hours_per_week": HOURS,  # one such client fills the employee's 35 hours
-        "clients.package_months": 1000.0,
-        "channels.self_funder.referrals_per_month": 100.0,  # the first arrives within hours
-        "channels.self_funder.price_per_hour": PRICE,
-        "channels.self_funder.invoice_cycle": "four_weekly",
-        "channels.self_funder.payment_lag_days": 14.0,
-        "channels.self_funder.bad_debt_share": 0.0,
-        "costs.fixed_monthly": {"rent": 300.0},
-        "costs.annual_fees": {"insurance": 1200.0},
-        "costs.marketing_per_month": 0.0,
-        "costs.startup_costs": 500.0,
-        "failure.insolvency": False,
-        "failure.owner_exit": False,
-        "run.months": 3,
-    })
+    return sim.Scenario().with_overrides(
+        {
+            **NO_REFERRALS,
+            "business.service": "home_support",
+            "business.regulated": False,
+            "business.staff_ceiling": 1,
+            "business.start_cash": 10_000.0,
+            "owner.care_hours_per_week": 0.0,
+            "owner.extra_cover_hours_per_week": 0.0,
+            "owner.sickness_days_per_year": 0.0,
+            "owner.min_drawings_per_month": 0.0,
+            "staff.initial_staff": 1,
+            "staff.contract": "contracted",
+            "staff.contracted_hours_per_week": 16.0,
+            "staff.max_hours_per_week": 35.0,
+            "staff.wage_per_hour": WAGE,
+            "staff.sickness_days_per_year": 0.0,
+            "staff.turnover_per_year": 0.0,
+            "staff.travel_minutes_per_visit": 0.0,
+            "staff.miles_per_visit": 2.0,
+            "clients.visit_minutes": 60.0,
+            "clients.hours_per_week": HOURS,  # one such client fills the employee's 35 hours
+            "clients.package_months": 1000.0,
+            "channels.self_funder.referrals_per_month": 100.0,  # the first arrives within hours
+            "channels.self_funder.price_per_hour": PRICE,
+            "channels.self_funder.invoice_cycle": "four_weekly",
+            "channels.self_funder.payment_lag_days": 14.0,
+            "channels.self_funder.bad_debt_share": 0.0,
+            "costs.fixed_monthly": {"rent": 300.0},
+            "costs.annual_fees": {"insurance": 1200.0},
+            "costs.marketing_per_month": 0.0,
+            "costs.startup_costs": 500.0,
+            "failure.insolvency": False,
+            "failure.owner_exit": False,
+            "run.months": 3,
+        }
+    )
 
 
 def test_first_months_match_hand_calculation(one_of_each):
@@ -70,15 +72,17 @@ def test_first_months_match_hand_calculation(one_of_each):
     assert first["cost_startup"] == 500.0
     # cash: nothing received yet (billed on day 28, paid 14 days later), everything paid
     assert first["receipts"] == 0.0
-    paid = (first["cost_wages"] + first["cost_oncosts"] + first["cost_mileage"] + 300 + 1200
-            + 500)
+    paid = first["cost_wages"] + first["cost_oncosts"] + first["cost_mileage"] + 300 + 1200 + 500
     assert first["payments"] == pytest.approx(paid, abs=0.005)
     assert first["cash_close"] == pytest.approx(10_000 - paid, abs=0.005)
     # the four weeks billed on day 28 arrive on day 42, in month 2
     assert monthly.loc[2, "receipts_from_clients"] == round(4 * HOURS * PRICE, 2)
     assert monthly.loc[2, "owed_to_business"] == pytest.approx(
-        monthly.loc[2, "income_earned"] + monthly.loc[1, "income_earned"]
-        - monthly.loc[2, "receipts_from_clients"], abs=0.01)
+        monthly.loc[2, "income_earned"]
+        + monthly.loc[1, "income_earned"]
+        - monthly.loc[2, "receipts_from_clients"],
+        abs=0.01,
+    )
     assert monthly["continuity"].tolist() == [1.0, 1.0, 1.0]
 
 

@@ -13,9 +13,15 @@ from tests.conftest import CLIENTS, DRAWINGS, FIXED, HOURS, MONTHS, WEEKS
 def test_goal_seek_finds_the_closed_form_break_even_price(deterministic):
     # income = weeks x clients x hours x price; costs = months x (overheads + drawings)
     expected = MONTHS * (FIXED + DRAWINGS) / (WEEKS * CLIENTS * HOURS)
-    answer = goal_seek(deterministic, "channels.self_funder.price_per_hour",
-                       "operating_result>=0", bounds=(10.0, 30.0), reps=4, tolerance=0.01,
-                       workers=1)
+    answer = goal_seek(
+        deterministic,
+        "channels.self_funder.price_per_hour",
+        "operating_result>=0",
+        bounds=(10.0, 30.0),
+        reps=4,
+        tolerance=0.01,
+        workers=1,
+    )
     assert answer.reachable
     assert answer.direction == "at least"
     assert answer.value == pytest.approx(expected, abs=0.011)
@@ -23,8 +29,14 @@ def test_goal_seek_finds_the_closed_form_break_even_price(deterministic):
 
 
 def test_goal_seek_says_when_the_target_is_out_of_reach(deterministic):
-    answer = goal_seek(deterministic, "channels.self_funder.price_per_hour",
-                       "operating_result>=0", bounds=(5.0, 10.0), reps=2, workers=1)
+    answer = goal_seek(
+        deterministic,
+        "channels.self_funder.price_per_hour",
+        "operating_result>=0",
+        bounds=(5.0, 10.0),
+        reps=2,
+        workers=1,
+    )
     assert not answer.reachable
     assert answer.value is None
     assert "not reachable" in answer.message
@@ -34,8 +46,15 @@ def test_goal_seek_says_when_the_target_is_out_of_reach(deterministic):
 def test_goal_seek_for_a_falling_metric_reports_at_most(deterministic):
     # the higher the rent, the lower the result: the largest rent that still breaks even
     scenario = deterministic.with_overrides({"channels.self_funder.price_per_hour": 20.0})
-    answer = goal_seek(scenario, "costs.fixed_monthly", "operating_result>=0",
-                       bounds=(100.0, 2000.0), reps=2, tolerance=1.0, workers=1)
+    answer = goal_seek(
+        scenario,
+        "costs.fixed_monthly",
+        "operating_result>=0",
+        bounds=(100.0, 2000.0),
+        reps=2,
+        tolerance=1.0,
+        workers=1,
+    )
     expected = WEEKS * CLIENTS * HOURS * 20.0 / MONTHS - DRAWINGS
     assert answer.direction == "at most"
     assert answer.value == pytest.approx(expected, abs=1.5)
@@ -46,12 +65,22 @@ def test_unused_parameter_has_exactly_zero_effect_and_price_effects_oppose():
         {"run.months": 24}
     )
     table = sensitivity(
-        scenario, params=["council.rate_per_hour", "channels.self_funder.price_per_hour"],
-        reps=30, metric="final_cash", workers=1,
+        scenario,
+        params=["council.rate_per_hour", "channels.self_funder.price_per_hour"],
+        reps=30,
+        metric="final_cash",
+        workers=1,
     ).set_index("param")
     council = table.loc["council.rate_per_hour"]
-    for column in ("low_effect", "low_lower", "low_upper", "high_effect", "high_lower",
-                   "high_upper", "swing"):
+    for column in (
+        "low_effect",
+        "low_lower",
+        "low_upper",
+        "high_effect",
+        "high_lower",
+        "high_upper",
+        "swing",
+    ):
         assert council[column] == 0.0
     price = table.loc["channels.self_funder.price_per_hour"]
     assert price["low_effect"] < 0 < price["high_effect"]
@@ -72,8 +101,11 @@ def test_parameters_scale_numbers_distributions_and_tables(base):
 
 @pytest.mark.parametrize(
     ("param", "problem"),
-    [("staff.wage", "unknown parameter"), ("business.regulated", "switch"),
-     ("business.service", "not a number")],
+    [
+        ("staff.wage", "unknown parameter"),
+        ("business.regulated", "switch"),
+        ("business.service", "not a number"),
+    ],
 )
 def test_bad_parameters_are_named(base, param, problem):
     with pytest.raises(ScenarioError) as err:
