@@ -31,6 +31,7 @@ chromium:
 
 test: $(STAMP) chromium
 	$(BIN)/ruff check sim tests dashboard benchmarks
+	$(BIN)/ruff format --check sim tests dashboard benchmarks
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
