@@ -19,7 +19,12 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment import RUN_METRICS, Results, compare, metric_label
-from sim.results import mean_with_ci, paired_difference
+from sim.results import (
+    mean_with_ci,
+    median_with_ci,
+    paired_difference,
+    paired_median_difference,
+)
 from sim.scenario import Scenario
 from sim.validation import ScenarioError
 
@@ -73,6 +78,7 @@ METRIC_LABELS: dict[str, str] = {
     "survival_12": "chance still trading at 1 year",
     "survival_60": "chance still trading at 5 years",
     "final_cash": "cash at the end (£, mean)",
+    "final_cash_p50": "cash at the end (£, median)",
     "breakeven_month": "month it starts covering its costs (mean)",
     "operating_result": "monthly operating result (£, mean)",
 }
@@ -153,6 +159,7 @@ def with_value(scenario: Scenario, param: str, value: float) -> Scenario:
 # --- metrics -------------------------------------------------------------------------------
 
 
+MEDIAN = "_p50"
 _MONTHLY_METRIC = re.compile(r"^(survival|breakeven)_(\d+)$")
 
 
@@ -166,9 +173,11 @@ def metric_values(results: Results, metric: str) -> pd.Series:
     - ``operating_result``: mean monthly income earned less costs (owner's minimum
       drawings included), £;
     - ``final_cash``, ``continuity``, ``mean_clients``, ``cost_per_hour``,
-      ``price_per_hour``, ``declined``: as in :meth:`Results.metrics`.
+      ``price_per_hour``, ``declined``: as in :meth:`Results.metrics`;
+    - any of these with ``_p50``: the same values, summarised by their median.
     """
     _check_metric(results.scenario, metric)
+    metric = metric.removesuffix(MEDIAN)
     runs = results.runs
     index = pd.Index(runs["rep"].to_numpy(), name="rep")
     match = _MONTHLY_METRIC.match(metric)
@@ -190,7 +199,21 @@ def metric_values(results: Results, metric: str) -> pd.Series:
     return pd.Series(runs[metric].to_numpy(float), index=index)
 
 
+def estimate(metric: str, values: pd.Series) -> dict[str, float | int]:
+    """The metric's estimate with its 95% CI: the mean, or the median for ``*_p50``."""
+    return median_with_ci(values) if metric.endswith(MEDIAN) else mean_with_ci(values)
+
+
+def difference(metric: str, a: pd.Series, b: pd.Series) -> dict[str, float | int]:
+    """Paired change b - a in the metric's estimate, with its 95% CI."""
+    if metric.endswith(MEDIAN):
+        return paired_median_difference(a, b)
+    return paired_difference(a, b)
+
+
 def _label(metric: str) -> str:
+    if metric.endswith(MEDIAN):
+        return _label(metric.removesuffix(MEDIAN)).replace("mean ", "") + " (median)"
     if metric == "operating_result":
         return "mean monthly operating result (£)"
     if metric == "breakeven_month":
@@ -200,6 +223,7 @@ def _label(metric: str) -> str:
 
 def _check_metric(scenario: Scenario, metric: str) -> None:
     """Fail before any simulation when a metric name does not exist."""
+    metric = metric.removesuffix(MEDIAN)
     if metric in RUN_METRICS or metric in ("operating_result", "breakeven_month"):
         return
     if _MONTHLY_METRIC.match(metric):
@@ -211,6 +235,7 @@ def _check_metric(scenario: Scenario, metric: str) -> None:
             "breakeven_month",
             "operating_result",
             *RUN_METRICS,
+            "any of these + _p50 for the median",
         ]
     )
     raise ScenarioError([("metric", f"unknown metric {metric!r}; use one of {choices}")])
@@ -262,17 +287,17 @@ def sensitivity(
     base_values = per_rep[0]
     rows = []
     for i, (param, base, low, high) in enumerate(points):
-        low_diff = paired_difference(base_values, per_rep[1 + 2 * i])
-        high_diff = paired_difference(base_values, per_rep[2 + 2 * i])
+        low_diff = difference(metric, base_values, per_rep[1 + 2 * i])
+        high_diff = difference(metric, base_values, per_rep[2 + 2 * i])
         rows.append(
             {
                 "param": param,
                 "base_value": base,
                 "low_value": low,
                 "high_value": high,
-                "base": _mean(base_values),
-                "low": _mean(per_rep[1 + 2 * i]),
-                "high": _mean(per_rep[2 + 2 * i]),
+                "base": estimate(metric, base_values)["mean"],
+                "low": estimate(metric, per_rep[1 + 2 * i])["mean"],
+                "high": estimate(metric, per_rep[2 + 2 * i])["mean"],
                 "low_effect": low_diff["mean"],
                 "low_lower": low_diff["lower"],
                 "low_upper": low_diff["upper"],
@@ -286,10 +311,6 @@ def sensitivity(
     table.attrs["metric"] = metric
     table.attrs["metric_label"] = _label(metric)
     return table.reset_index(drop=True)
-
-
-def _mean(values: pd.Series) -> float:
-    return float(mean_with_ci(values)["mean"])
 
 
 def _nan0(value: float) -> float:
@@ -460,7 +481,7 @@ class _Evaluator:
             names=[str(i) for i in range(len(xs))],
         )
         for x, results in zip(xs, comparison.results, strict=True):
-            self.seen[float(x)] = mean_with_ci(metric_values(results, self.metric))
+            self.seen[float(x)] = estimate(self.metric, metric_values(results, self.metric))
         return self.curve()
 
     def one(self, x: float) -> float:

@@ -320,3 +320,16 @@ def test_t_quantile_without_scipy_matches_scipy(df: int) -> None:
     from scipy import stats
 
     assert r._t_quantile(df) == pytest.approx(stats.t.ppf(0.975, df), abs=1e-4)
+
+
+def test_median_with_ci_and_paired_median_difference() -> None:
+    values = pd.Series(np.arange(101, dtype=float))
+    ci = r.median_with_ci(values)
+    assert ci["mean"] == 50.0 and ci["lower"] < 50.0 < ci["upper"]
+    assert r.median_with_ci(values) == ci  # a fixed bootstrap generator: reproducible
+    same = r.paired_median_difference(values, values)
+    assert same["mean"] == same["lower"] == same["upper"] == 0.0
+    shifted = r.paired_median_difference(values, values + 7.0)
+    assert shifted["mean"] == shifted["lower"] == shifted["upper"] == 7.0
+    with pytest.raises(ValueError):
+        r.paired_median_difference(values, values.iloc[:50])

@@ -123,3 +123,22 @@ def test_unknown_metric_is_rejected_before_running(base):
     with pytest.raises(ScenarioError) as err:
         goal_seek(base, "staff.wage_per_hour", "happiness>=1", reps=2, workers=1)
     assert "unknown metric" in str(err.value)
+
+
+def test_median_metric_uses_paired_medians():
+    scenario = sim.load_scenario("scenarios/home_care_self_funders.toml").with_overrides(
+        {"run.months": 24}
+    )
+    table = sensitivity(
+        scenario,
+        params=["council.rate_per_hour", "channels.self_funder.price_per_hour"],
+        reps=30,
+        metric="final_cash_p50",
+        workers=1,
+    ).set_index("param")
+    assert table.attrs["metric_label"] == "final cash (£) (median)"
+    council = table.loc["council.rate_per_hour"]
+    assert (council[["low_effect", "low_lower", "low_upper", "high_effect"]] == 0.0).all()
+    price = table.loc["channels.self_funder.price_per_hour"]
+    assert price["low_lower"] <= price["low_effect"] < 0 < price["high_effect"]
+    assert price["high_effect"] <= price["high_upper"]
