@@ -301,7 +301,8 @@ def sensitivity(
     metric: Annotated[
         str,
         typer.Option(
-            help="What to measure: survival_36, final_cash, breakeven_month, operating_result, ..."
+            help="What to measure: survival_36, final_cash, breakeven_month, operating_result, "
+            "...; add _p50 for a median (final_cash_p50)."
         ),
     ] = "survival_36",
     reps: RepsOpt = 300,
