@@ -11,9 +11,9 @@ Two pieces of arithmetic live here because the monthly panel does not record the
   each supported month the business traded; a loan costs the principal still owed when a
   business fails (repayments follow the model's schedule: equal monthly payments from the
   month after the loan is drawn). Interest is the lender's return, not a cost.
-- **what the council pays per delivered hour.** The council rate in force each month (the
-  scenario's rate with its annual uplifts, applied as the model applies them) weighted by
-  council-funded clients that month, less bad debt. Missed hours are not paid for.
+- **what the council pays per delivered hour.** Income earned from council-funded clients
+  (at the council rate in force, uplifts included) over the council-funded hours delivered,
+  less bad debt. Missed hours are not paid for.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ __all__ = [
     "CouncilPolicy",
     "SupportOptions",
     "council_policies",
-    "council_rate_path",
     "council_summary",
     "loan_outstanding",
     "median_breakeven_month",
@@ -453,20 +452,6 @@ def policy_variants(
     return variants
 
 
-def council_rate_path(scenario: Scenario, months: int | None = None) -> np.ndarray:
-    """The council's hourly rate in force in each month 1..months (index 0 = month 1).
-
-    Uplifts apply at the start of a month whose calendar month is ``uplifts.month_of_year``,
-    from month 2 on, as in the model.
-    """
-    months = scenario.run.months if months is None else months
-    month = np.arange(1, months + 1)
-    calendar = (scenario.run.start_month_of_year - 1 + month - 1) % 12 + 1
-    uplifted = (month > 1) & (calendar == scenario.uplifts.month_of_year)
-    steps = np.cumsum(uplifted)
-    return scenario.council.rate_per_hour * (1 + scenario.uplifts.council_rate_per_year) ** steps
-
-
 def council_summary(results: Any) -> dict[str, Any]:
     """What a commissioner looks at for one provider under one policy.
 
@@ -486,11 +471,12 @@ def council_summary(results: Any) -> dict[str, Any]:
     lower, upper = wilson_interval(alive.sum(), len(alive))
     la_clients = monthly["clients_local_authority"].to_numpy(float)
     clients = monthly["clients"].to_numpy(float)
-    rates = council_rate_path(scenario)[monthly["month"].to_numpy(int) - 1]
-    paid = scenario.council.rate_per_hour > 0 and la_clients.sum() > 0
+    la_hours = float(monthly["hours_local_authority"].sum())
     council_pays = (
-        float((rates * la_clients).sum() / la_clients.sum()) * (1 - scenario.council.bad_debt_share)
-        if paid
+        float(monthly["income_local_authority"].sum())
+        / la_hours
+        * (1 - scenario.council.bad_debt_share)
+        if la_hours > 0
         else None
     )
     offers = int(monthly["referrals_local_authority"].sum())

@@ -164,17 +164,18 @@ def test_support_table_cost_per_extra_business() -> None:
 # --- council policy ------------------------------------------------------------------------
 
 
-def test_council_rate_path_matches_the_model() -> None:
+def test_council_pays_its_rate_for_every_delivered_hour() -> None:
+    """With no uplift the council pays exactly its rate per delivered council-funded hour;
+    with one, a little more on average (later years are dearer)."""
     scenario = sim.load_scenario(sim.scenario.SCENARIO_DIR / "home_care_open_framework.toml")
-    scenario = scenario.with_overrides(
-        {"run.months": 40, "failure.insolvency": False, "failure.owner_exit": False}
+    flat = scenario.with_overrides(
+        {"run.months": 36, "uplifts.council_rate_per_year": 0.0, "council.bad_debt_share": 0.0}
     )
-    provider = Provider(scenario, 0)
-    provider.run()
-    path = policy.council_rate_path(scenario)
-    assert path[0] == scenario.council.rate_per_hour
-    assert path[-1] == pytest.approx(provider.price["local_authority"])
-    assert len(np.unique(path)) == 4  # month 1 plus uplifts in April of years 2, 3 and 4
+    pays = policy.council_summary(experiment.run(flat, reps=6, workers=1))["council_pays"]
+    assert pays == pytest.approx(flat.council.rate_per_hour, rel=1e-4)
+    rising = flat.with_overrides({"uplifts.council_rate_per_year": 0.1})
+    pays_rising = policy.council_summary(experiment.run(rising, reps=6, workers=1))["council_pays"]
+    assert flat.council.rate_per_hour < pays_rising < flat.council.rate_per_hour * 1.21
 
 
 def test_policy_variants_set_the_area_rate_and_keep_the_provider() -> None:

@@ -159,6 +159,7 @@ class Provider:
         self.m_ended = 0
         self.m_dissatisfied = 0
         self.m_client_receipts = 0
+        self.m_payer_hours = dict.fromkeys(PAYERS, 0.0)  # client hours delivered, by payer
         self.m_payroll = dict.fromkeys(("wages", "employer_ni", "pension", "mileage"), 0.0)
 
     # ------------------------------------------------------------------ running
@@ -405,6 +406,7 @@ class Provider:
                 total += hours
                 amount = hours * self._client_hour_price(channel)
                 self.accrued[channel] += amount
+                self.m_payer_hours[self.payer[channel]] += hours
         self.m_hours["delivered"] += total
         self.m_hours["regular"] += total
         if total > 0:
@@ -428,6 +430,7 @@ class Provider:
             scale = client.client_hours / staff_hours
             earned[client.channel] += delivered * scale * prices[client.channel]
             delivered_total += delivered * scale
+            self.m_payer_hours[client.payer] += delivered * scale
             regular_total += client.regular * scale
             cover_total += client.cover * scale
             owner_total += client.owner_cover * scale
@@ -671,6 +674,9 @@ class Provider:
 
         employees = len(self.workers) - 1
         hours = self.m_hours
+        income_by_payer = dict.fromkeys(PAYERS, 0)
+        for channel in CHANNELS:
+            income_by_payer[self.payer[channel]] -= moved.get(INCOME[channel], 0)
         by_payer = dict.fromkeys(PAYERS, 0)
         for client in self.clients:
             by_payer[client.payer] += 1
@@ -708,6 +714,8 @@ class Provider:
             "hours_regular": hours["regular"],
             "hours_cover": hours["cover"],
             "hours_owner_cover": hours["owner_cover"],
+            **{f"hours_{p}": h for p, h in self.m_payer_hours.items()},
+            **{f"income_{p}": income_by_payer[p] / 100 for p in PAYERS},
             "continuity": hours["regular"] / hours["delivered"]
             if hours["delivered"] > 0
             else math.nan,
