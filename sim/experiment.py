@@ -72,6 +72,7 @@ RUN_COLUMNS = (
     "price_per_hour",
     "months_traded",
     "declined",
+    "loan_outstanding",
     "months",
 )
 
@@ -113,6 +114,8 @@ def _runs_rows(
     mean_clients = np.add.reduceat(clients, offsets) / counts
     declined_cols = [c for c in monthly.columns if c.startswith("declined_")]
     declined = np.add.reduceat(monthly[declined_cols].to_numpy(np.int64).sum(axis=1), offsets)
+    ends = offsets + np.asarray(lengths, dtype=np.intp) - 1
+    loan = monthly["loan_outstanding"].to_numpy(float)[ends]  # owed when it stopped
     rows = []
     for i, outcome in enumerate(outcomes):
         rows.append(
@@ -133,6 +136,7 @@ def _runs_rows(
                 _ratio(income[i], hours[i]),
                 int(lengths[i]),
                 int(declined[i]),
+                float(loan[i]),
                 horizon,
             )
         )

@@ -9,8 +9,8 @@ Two pieces of arithmetic live here because the monthly panel does not record the
 - **the cost of support to whoever funds it.** A grant is paid if the business is still
   trading in the grant's month; a coordinator or an introduction costs its monthly rate for
   each supported month the business traded; a loan costs the principal still owed when a
-  business fails (repayments follow the model's schedule: equal monthly payments from the
-  month after the loan is drawn). Interest is the lender's return, not a cost.
+  business fails (the model's own loan balance in its last month). Interest is the
+  lender's return, not a cost.
 - **what the council pays per delivered hour.** Income earned from council-funded clients
   (at the council rate in force, uplifts included) over the council-funded hours delivered,
   less bad debt. Missed hours are not paid for.
@@ -37,7 +37,6 @@ __all__ = [
     "SupportOptions",
     "council_policies",
     "council_summary",
-    "loan_outstanding",
     "median_breakeven_month",
     "plan_figures",
     "policy_table",
@@ -240,17 +239,6 @@ def _last_months(runs: pd.DataFrame, horizon: int) -> np.ndarray:
     return np.where(failed, fail, float(horizon))
 
 
-def loan_outstanding(amount: float, apr: float, term: int, payments: np.ndarray) -> np.ndarray:
-    """Principal still owed after ``payments`` monthly repayments of the model's schedule."""
-    k = np.clip(np.asarray(payments, dtype=float), 0, term)
-    r = apr / 12
-    if r == 0:
-        return amount * (1 - k / term)
-    growth = (1 + r) ** k
-    payment = amount * r / (1 - (1 + r) ** -term)
-    return np.clip(amount * growth - payment * (growth - 1) / r, 0.0, None)
-
-
 def _months_supported(last: np.ndarray, start: int, months: int) -> np.ndarray:
     return np.clip(np.minimum(last, start + months - 1) - start + 1, 0, None)
 
@@ -274,13 +262,9 @@ def support_cost(
     if kind == "loan":
         if support.loan_amount <= 0:
             return np.zeros(len(runs))
-        drawn = last >= support.loan_month
-        payments = last - support.loan_month  # repaid at the close of each later month
-        owed = loan_outstanding(
-            support.loan_amount, support.loan_apr, support.loan_term_months, payments
-        )
+        owed = runs["loan_outstanding"].to_numpy(float)  # the model's balance at the end
         failed = runs["failed"].astype(bool).to_numpy()
-        return np.where(drawn & failed, owed, 0.0)
+        return np.where(failed, owed, 0.0)
     if kind == "coordinator":
         coord = support.coordinator
         months = _months_supported(last, coord.start_month, coord.months)

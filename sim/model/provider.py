@@ -693,6 +693,7 @@ class Provider:
             "receipts_from_clients": self.m_client_receipts / 100,
             "owed_to_business": owed / 100,
             "drawings": moved.get("equity:drawings", 0) / 100,
+            "loan_outstanding": self.loan_balance / 100,
             "cost_wages": spent("wages"),
             "cost_oncosts": spent("employer_ni", "pension"),
             "cost_mileage": spent("mileage"),
