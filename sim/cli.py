@@ -170,7 +170,7 @@ def run(
         table.add_row(label, value)
     out_console = Console(width=max(100, console.width))
     out_console.print(table)
-    out_console.print(headline(summary))
+    out_console.print(headline(summary), highlight=False)
     if out is not None:
         write_results(results, summary, out)
         out_console.print(

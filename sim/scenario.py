@@ -422,7 +422,7 @@ class Scenario(Section):
         data = copy.deepcopy(self.to_dict())
         for path, value in overrides.items():
             _set_dotted(data, path, value, ScenarioError)
-        return validate_dict(data, source="overrides")
+        return validate_dict(data, source="settings changed")
 
 
 def _set_dotted(data: dict[str, Any], path: str, value: Any, error: type[Exception]) -> None:
@@ -442,7 +442,11 @@ def _set_dotted(data: dict[str, Any], path: str, value: Any, error: type[Excepti
         if last and isinstance(node, dict) and (fields is None or key in fields):
             node[key] = value  # a field left unset (None) or a new item in a free-form table
             return
-        raise error([(path, f"unknown setting (no '{key}' under '{'.'.join(keys[:depth])}')")])
+        where = ".".join(keys[:depth])
+        place = f"under '{where}'" if where else "at the top level"
+        sections = ", ".join(Scenario.model_fields)
+        hint = "" if where else f"; sections are {sections}"
+        raise error([(path, f"unknown setting (no '{key}' {place}{hint})")])
 
 
 def load_scenario(path: str | Path) -> Scenario:
