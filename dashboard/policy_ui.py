@@ -8,12 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state as S
+from dashboard import ui
 from dashboard.ui import pct, pounds
 from sim import policy
 from sim.scenario import SCENARIO_DIR, Scenario, loads_scenario
-from sim.validation import ScenarioError
 
-LAST = "policy.last_run"
 PLAN_CHOICE = "(the plan from the Plan page)"
 DEFAULT_PROVIDER = "home_care_open_framework.toml"
 DEFAULT_POLICIES = ("closed_listed", "open_equal", "open_first", "open_rate")
@@ -107,24 +106,17 @@ def run(
     seed: int,
 ) -> tuple[Any, pd.DataFrame]:
     """The Compare button; runs the provider under each policy (cached)."""
-    state = st.session_state
-    clicked = st.button("Compare", key="policy.run", type="primary", disabled=not policies)
-    if not policies:
-        st.info("Choose at least one policy.")
-    if clicked and policies:
-        try:
-            base = scenario.with_overrides({"run.months": months})
-            variants = policy.policy_variants(base, policies, area_referrals)
-        except ScenarioError as exc:
-            st.error("These settings cannot be used:\n\n" + S.describe_problems(exc.problems))
-            return None, pd.DataFrame()
-        state[LAST] = (tuple(s.to_toml() for s in variants.values()), tuple(variants), reps, seed)
-    last = state.get(LAST)
-    if last is None:
-        return None, pd.DataFrame()
-    comparison = S.compare_or_error(last)
+    comparison, _ = ui.compare_button(
+        "policy",
+        ready=bool(policies),
+        hint="Choose at least one policy.",
+        variants=lambda: policy.policy_variants(
+            scenario.with_overrides({"run.months": months}), policies, area_referrals
+        ),
+        reps=reps,
+        seed=seed,
+    )
     if comparison is None:
-        del state[LAST]
         return None, pd.DataFrame()
     return comparison, policy.policy_table(comparison.names, comparison.results)
 

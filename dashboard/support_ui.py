@@ -7,14 +7,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import state as S
+from dashboard import ui
 from dashboard.ui import pct, pounds
 from sim import policy
 from sim.experiment import metric_label
 from sim.scenario import Scenario
-from sim.validation import ScenarioError
 
-LAST = "support.last_run"
 DEFAULTS = policy.SupportOptions()
 
 
@@ -166,34 +164,21 @@ def run(
     seed: int,
 ) -> tuple[Any, pd.DataFrame]:
     """The Compare button; runs the variants (cached) and remembers the last run."""
-    state = st.session_state
-    clicked = st.button("Compare", key="support.run", type="primary", disabled=not kinds)
-    if not kinds:
-        st.info("Tick at least one kind of support to compare with the plan as it is.")
-    if clicked and kinds:
-        try:
-            base = plan.with_overrides({"run.months": months})
-            variants = policy.support_variants(base, kinds, options)
-        except ScenarioError as exc:
-            st.error("These settings cannot be used:\n\n" + S.describe_problems(exc.problems))
-            return None, pd.DataFrame()
-        state[LAST] = (
-            tuple(s.to_toml() for s in variants.values()),
-            tuple(variants),
-            reps,
-            seed,
-            tuple(kinds),
-            options,
-        )
-    last = state.get(LAST)
-    if last is None:
-        return None, pd.DataFrame()
-    tomls, names, reps, seed, kinds, options = last
-    comparison = S.compare_or_error((tomls, names, reps, seed))
+    comparison, context = ui.compare_button(
+        "support",
+        ready=bool(kinds),
+        hint="Tick at least one kind of support to compare with the plan as it is.",
+        variants=lambda: policy.support_variants(
+            plan.with_overrides({"run.months": months}), kinds, options
+        ),
+        reps=reps,
+        seed=seed,
+        context=(tuple(kinds), options),
+    )
     if comparison is None:
-        del state[LAST]
         return None, pd.DataFrame()
-    table = policy.support_table(comparison.names, comparison.results, kinds, options)
+    shown_kinds, shown_options = context
+    table = policy.support_table(comparison.names, comparison.results, shown_kinds, shown_options)
     return comparison, table
 
 

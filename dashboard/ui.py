@@ -17,6 +17,7 @@ from dashboard import state as S
 from dashboard.fields import FieldSpec, groups_for, help_text, source_comments
 from sim import policy, report
 from sim.scenario import Scenario
+from sim.validation import ScenarioError
 
 
 def page_setup(title: str) -> None:
@@ -333,6 +334,46 @@ def downloads(results: Any, scenario: Scenario | None) -> None:
 
 
 # --- shared by the comparison pages --------------------------------------------------------
+
+
+def compare_button(
+    prefix: str,
+    ready: bool,
+    hint: str,
+    variants: Callable[[], dict[str, Scenario]],
+    reps: int,
+    seed: int,
+    context: Any = None,
+) -> tuple[Any, Any]:
+    """A Compare button: on a click, build the variants and run them on common random numbers
+    (cached); until the next click, keep showing that comparison.
+
+    ``context`` is remembered with the run (e.g. the options a table of it needs), so what
+    is shown always belongs to the comparison on screen. Returns (comparison, context), or
+    (None, None) when there is nothing to show.
+    """
+    state = st.session_state
+    last_key = f"{prefix}.last_run"
+    clicked = st.button("Compare", key=f"{prefix}.run", type="primary", disabled=not ready)
+    if not ready:
+        st.info(hint)
+    if clicked and ready:
+        try:
+            built = variants()
+        except ScenarioError as exc:
+            st.error("These settings cannot be used:\n\n" + S.describe_problems(exc.problems))
+            return None, None
+        run_key = (tuple(v.to_toml() for v in built.values()), tuple(built), reps, seed)
+        state[last_key] = (run_key, context)
+    last = state.get(last_key)
+    if last is None:
+        return None, None
+    run_key, context = last
+    comparison = S.compare_or_error(run_key)
+    if comparison is None:
+        del state[last_key]
+        return None, None
+    return comparison, context
 
 
 def run_settings(prefix: str, scenario: Scenario, default_reps: int) -> tuple[int, int, int]:
