@@ -23,13 +23,10 @@ VARIABLE_COSTS = ("cost_wages", "cost_oncosts", "cost_mileage", "cost_bad_debt")
 def fixed_costs_per_month(scenario: Scenario) -> float:
     """£ a month that must be covered whatever the work, at the plan's starting prices."""
     costs = scenario.costs
-    annual = sum(costs.annual_fees.values())
-    if scenario.business.regulated:
-        annual += scenario.business.regulation_fee_per_year
     return (
         sum(costs.fixed_monthly.values())
         + costs.marketing_per_month
-        + annual / 12
+        + scenario.annual_fees() / 12
         + scenario.owner.min_drawings_per_month
     )
 

@@ -404,6 +404,13 @@ class Scenario(Section):
             )
         return self
 
+    def annual_fees(self) -> float:
+        """£/year of annual fees at starting prices, the CQC fee included when regulated."""
+        fees = sum(self.costs.annual_fees.values())
+        if self.business.regulated:
+            fees += self.business.regulation_fee_per_year
+        return fees
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data, with distributions written as in scenario files."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -49,11 +49,6 @@ class Ledger:
     def balance(self, account: str) -> int:
         return self.balances.get(account, 0)
 
-    def total(self, prefix: str, movements: bool = False) -> int:
-        """Sum of balances (or this month's movements) of accounts starting with prefix."""
-        source = self.month if movements else self.balances
-        return sum(v for k, v in source.items() if k.startswith(prefix))
-
     def close_month(self) -> dict[str, int]:
         """Return this month's movements and start a new month."""
         moved = dict(self.month)

@@ -56,7 +56,6 @@ class Provider:
         self.places_full = False  # the last refusal was for want of places, not staff
         self.below_min_months = 0
         self.allowance_left = sc.staff.employment_allowance_per_year
-        self.annual_fee_left = 0
         self.annual_fee_step = 0
         self.loan_balance = 0
         self.loan_payment = 0
@@ -610,11 +609,7 @@ class Provider:
 
     def _annual_fees_due(self) -> int:
         """Pence of annual fees (insurance, CQC when regulated...) at today's prices."""
-        sc = self.sc
-        fees = sum(sc.costs.annual_fees.values())
-        if sc.business.regulated:
-            fees += sc.business.regulation_fee_per_year
-        return pence(fees * self.overhead_factor)
+        return pence(self.sc.annual_fees() * self.overhead_factor)
 
     def _annual_fees(self, month: int) -> None:
         """Pay the year's fees up front every 12 months; spread them as a monthly cost."""
