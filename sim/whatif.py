@@ -176,7 +176,7 @@ def metric_values(results: Results, metric: str) -> pd.Series:
       ``price_per_hour``, ``declined``: as in :meth:`Results.metrics`;
     - any of these with ``_p50``: the same values, summarised by their median.
     """
-    _check_metric(results.scenario, metric)
+    _check_metric(metric)
     metric = metric.removesuffix(MEDIAN)
     runs = results.runs
     index = pd.Index(runs["rep"].to_numpy(), name="rep")
@@ -221,7 +221,7 @@ def _label(metric: str) -> str:
     return metric_label(metric)
 
 
-def _check_metric(scenario: Scenario, metric: str) -> None:
+def _check_metric(metric: str) -> None:
     """Fail before any simulation when a metric name does not exist."""
     metric = metric.removesuffix(MEDIAN)
     if metric in RUN_METRICS or metric in ("operating_result", "breakeven_month"):
@@ -264,7 +264,7 @@ def sensitivity(
     """
     if not 0 < delta < 1:
         raise ScenarioError([("delta", f"must be between 0 and 1, got {delta}")])
-    _check_metric(scenario, metric)
+    _check_metric(metric)
     params = list(params) if params else list(DEFAULT_PARAMS)
     values = values or {}
     variants: list[Scenario] = [scenario]
@@ -388,7 +388,7 @@ def goal_seek(
     every value does, the answer says so instead of extrapolating.
     """
     target = Target.parse(target) if isinstance(target, str) else target
-    _check_metric(scenario, target.metric)
+    _check_metric(target.metric)
     base = base_value(scenario, param)
     lo, hi = bounds if bounds is not None else (base * 0.5, base * 1.5)
     if not lo < hi:
