@@ -21,6 +21,7 @@ from sim.distributions import (
     Triangular,
     Uniform,
 )
+from sim.errors import InputError
 
 # Distribution classes by their kind tag; pydantic names union members by class in locations.
 _DIST_CLASSES = {
@@ -32,7 +33,7 @@ _MEMBER_KIND = {cls.__name__: kind for kind, cls in _DIST_CLASSES.items()}
 Problem = tuple[str, str]  # (dotted path, message)
 
 
-class ScenarioError(ValueError):
+class ScenarioError(InputError):
     """A scenario that cannot be used, with every problem found."""
 
     def __init__(self, problems: list[Problem], source: str = "") -> None:
