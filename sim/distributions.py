@@ -11,13 +11,24 @@ import math
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 DIST_KINDS = ("fixed", "exponential", "lognormal", "gamma", "triangular", "uniform")
+MAX_PARAMETER = 1e6  # no duration, count or amount a scenario draws comes near this
+
+
+_CONFIG = ConfigDict(
+    frozen=True, extra="forbid", strict=True, allow_inf_nan=False, populate_by_name=True
+)
+
+
+def _param(low: str = "ge") -> Any:
+    """A parameter: finite, >= 0 (or > 0) and at most MAX_PARAMETER, so samples stay finite."""
+    return Field(**{low: 0}, le=MAX_PARAMETER)
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    model_config = _CONFIG
 
     def __repr__(self) -> str:  # readable in logs and error messages
         data = self.model_dump(by_alias=True)
@@ -31,7 +42,7 @@ class Fixed(_Dist):
     """Always the same value: the way to switch randomness off for a process."""
 
     kind: Literal["fixed"] = "fixed"
-    value: float = Field(ge=0)
+    value: float = _param()
 
     @property
     def mean(self) -> float:
@@ -45,9 +56,7 @@ class Exponential(_Dist):
     """Memoryless durations (e.g. package length under a constant hazard)."""
 
     kind: Literal["exponential"] = "exponential"
-    mean_value: float = Field(gt=0, alias="mean")
-
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+    mean_value: float = Field(gt=0, le=MAX_PARAMETER, alias="mean")
 
     @property
     def mean(self) -> float:
@@ -58,10 +67,8 @@ class Exponential(_Dist):
 
 
 class _MeanSd(_Dist):
-    mean_value: float = Field(gt=0, alias="mean")
-    sd: float = Field(gt=0)
-
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+    mean_value: float = Field(gt=0, le=MAX_PARAMETER, alias="mean")
+    sd: float = _param("gt")
 
     @property
     def mean(self) -> float:
@@ -93,9 +100,9 @@ class Triangular(_Dist):
     """A planner's 'least, most likely, most' guess."""
 
     kind: Literal["triangular"] = "triangular"
-    low: float = Field(ge=0)
-    mode: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: float = _param()
+    mode: float = _param()
+    high: float = _param()
 
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
@@ -118,8 +125,8 @@ class Uniform(_Dist):
     """Any value between low and high equally likely."""
 
     kind: Literal["uniform"] = "uniform"
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: float = _param()
+    high: float = _param()
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
@@ -168,3 +175,22 @@ OptionalDistribution = Annotated[
     BeforeValidator(_number_means_fixed),
 ]
 """A distribution that may be left unset (None), e.g. a channel's own client needs."""
+
+
+def mean_between(low: float, high: float, unit: str) -> AfterValidator:
+    """A check that a distribution's mean suits what it draws (None passes).
+
+    The distributions themselves only know their parameters are finite; what a sensible
+    average is depends on the field (hours a week, months, days), so each field says.
+    """
+
+    def check(dist: Any) -> Any:
+        if dist is not None and not low <= dist.mean <= high:
+            raise ValueError(
+                f"must average between {low:g} and {high:g} {unit}, got {dist!r} "
+                f"(mean {dist.mean:g})"
+            )
+        return dist
+
+    check.bounds = (low, high)  # type: ignore[attr-defined]  # read by the schema tests
+    return AfterValidator(check)

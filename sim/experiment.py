@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sim.breakeven import breakeven_facts
+from sim.errors import InputError
 from sim.model import replicate
 from sim.results import (
     SUMMARY_MONTHS,
@@ -39,7 +40,7 @@ from sim.results import (
     summary_months,
     survival_curve,
 )
-from sim.scenario import Scenario
+from sim.scenario import MAX_SEED, Scenario, checked
 
 __all__ = ["Comparison", "Results", "compare", "metric_label", "run"]
 
@@ -372,16 +373,29 @@ def _results(scenario: Scenario, reps: int, chunks: list[Any]) -> Results:
     return Results(scenario=scenario, reps=reps, seed=scenario.run.seed, monthly=monthly, runs=runs)
 
 
+def _whole(value: Any) -> bool:
+    """A whole number as an argument: int or numpy integer, not bool, not 1.5."""
+    return not isinstance(value, bool) and isinstance(value, int | np.integer)
+
+
 def _check_reps(reps: int) -> None:
-    if isinstance(reps, bool) or not isinstance(reps, int | np.integer) or reps < 1:
-        raise ValueError(f"reps must be a whole number >= 1, got {reps!r}")
+    if not _whole(reps) or reps < 1:
+        raise InputError(f"reps must be a whole number >= 1, got {reps!r}")
 
 
 def _check_workers(workers: int | None) -> None:
     if workers is None:
         return
-    if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1:
-        raise ValueError(f"workers must be a whole number >= 1 or None, got {workers!r}")
+    if not _whole(workers) or workers < 1:
+        raise InputError(f"workers must be a whole number >= 1 or None, got {workers!r}")
+
+
+def _check_seed(seed: int | None) -> None:
+    """A seed of 1.5 must not quietly run seed 1."""
+    if seed is None:
+        return
+    if not _whole(seed) or not 0 <= seed <= MAX_SEED:
+        raise InputError(f"seed must be a whole number from 0 to {MAX_SEED:,}, got {seed!r}")
 
 
 def _seeded(scenario: Scenario, seed: int | None) -> Scenario:
@@ -543,8 +557,10 @@ def run(
         Identical :class:`Results` for the same scenario, seed and reps, whatever
         ``workers`` or ``scheduler``.
     """
+    scenario = checked(scenario)
     _check_reps(reps)
     _check_workers(workers)
+    _check_seed(seed)
     scenario = _seeded(scenario, seed)
     (chunks,) = _execute([scenario], int(reps), workers, scheduler, progress)
     return _results(scenario, int(reps), chunks)
@@ -554,9 +570,9 @@ def _unique_names(scenarios: Sequence[Scenario], names: Sequence[str] | None) ->
     if names is not None:
         names = [str(n) for n in names]
         if len(names) != len(scenarios):
-            raise ValueError(f"{len(names)} names for {len(scenarios)} scenarios")
+            raise InputError(f"{len(names)} names for {len(scenarios)} scenarios")
         if len(set(names)) != len(names):
-            raise ValueError(f"scenario names must be unique, got {names}")
+            raise InputError(f"scenario names must be unique, got {names}")
         return names
     unique: list[str] = []
     for scenario in scenarios:
@@ -590,14 +606,17 @@ def compare(
         reps, workers, progress, scheduler: As for :func:`run`; progress counts the
             replications of all scenarios together.
     """
-    scenarios = list(scenarios)
+    if isinstance(scenarios, Scenario) or not isinstance(scenarios, Sequence):
+        raise InputError("compare takes a list of scenarios")
+    scenarios = [checked(s, f"scenarios[{i}]") for i, s in enumerate(scenarios)]
     if not scenarios:
-        raise ValueError("compare needs at least one scenario")
+        raise InputError("compare needs at least one scenario")
     _check_reps(reps)
     _check_workers(workers)
+    _check_seed(seed)
     horizons = {s.run.months for s in scenarios}
     if len(horizons) > 1:
-        raise ValueError(f"scenarios must share one horizon (run.months), got {sorted(horizons)}")
+        raise InputError(f"scenarios must share one horizon (run.months), got {sorted(horizons)}")
     labels = _unique_names(scenarios, names)
     common = scenarios[0].run.seed if seed is None else int(seed)
     seeded = [_seeded(s, common) for s in scenarios]

@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -23,21 +24,39 @@ from sim.distributions import (
     LogNormal,
     OptionalDistribution,
     Uniform,
+    mean_between,
 )
+from sim.errors import InputError
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 DEFAULT_SCENARIO = SCENARIO_DIR / "home_care_self_funders.toml"
 
 CHANNELS = ("self_funder", "direct_payment", "professional", "word_of_mouth", "local_authority")
 PAYERS = ("self_funder", "direct_payment", "local_authority")
-NonNegative = Annotated[float, Field(ge=0)]
 InvoiceCycle = Literal["weekly", "four_weekly", "monthly"]
+# Upper bounds keep every figure finite in pence and in the model's sums: far beyond any
+# micro-enterprise, so they only ever catch typing slips (1e308, an extra six zeros).
+MAX_MONEY = 1e9  # £
+MAX_PRICE = 1000.0  # £ per hour (or per attendance)
+MAX_SEED = 2**63 - 1  # numpy's SeedSequence takes any size; int64 keeps it in tables
+NonNegative = Annotated[float, Field(ge=0, le=MAX_MONEY)]
+
+# Distributions whose average must make sense for what they draw: a client needs at least the
+# model's half hour a week (and no more than a week holds), a package lasts at least a week.
+HoursDistribution = Annotated[Distribution, mean_between(0.5, 168.0, "h/week")]
+OptionalHoursDistribution = Annotated[OptionalDistribution, mean_between(0.5, 168.0, "h/week")]
+PackageDistribution = Annotated[Distribution, mean_between(0.25, 1200.0, "months")]
+LagDistribution = Annotated[Distribution, mean_between(0.0, 3650.0, "days")]
+SpellDistribution = Annotated[Distribution, mean_between(0.5, 260.0, "working days")]
+AttendanceDistribution = Annotated[Distribution, mean_between(1.0, 21.0, "sessions/week")]
 
 
 class Section(BaseModel):
     """Base for every scenario section: frozen, strict types, unknown keys rejected."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", strict=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class Business(Section):
@@ -50,15 +69,15 @@ class Business(Section):
     regulated: bool = Field(
         True, description="CQC-registered: pays the regulation fee and spends admin time on it."
     )
-    start_cash: float = Field(8000.0, ge=0, description="£ in the bank on day 0.")
+    start_cash: float = Field(8000.0, ge=0, le=MAX_MONEY, description="£ in the bank on day 0.")
     overdraft: float = Field(
-        0.0, ge=0, description="£ overdraft limit: insolvent when cash < -overdraft."
+        0.0, ge=0, le=MAX_MONEY, description="£ overdraft limit: insolvent when cash < -overdraft."
     )
     staff_ceiling: int = Field(
         4, ge=0, le=50, description="Most employees (besides the owner) the business will hire."
     )
     regulation_fee_per_year: float = Field(
-        926.0, ge=0, description="£/year CQC fee, paid only when regulated."
+        926.0, ge=0, le=MAX_MONEY, description="£/year CQC fee, paid only when regulated."
     )
     regulation_admin_hours_per_week: float = Field(
         3.0, ge=0, le=40, description="h/week of owner time regulation takes, when regulated."
@@ -85,10 +104,13 @@ class Owner(Section):
         8.0, ge=0, le=40, description="h/week beyond care hours the owner will work to cover gaps."
     )
     min_drawings_per_month: float = Field(
-        1200.0, ge=0, description="£/month the owner needs to live on."
+        1200.0, ge=0, le=MAX_MONEY, description="£/month the owner needs to live on."
     )
     cash_reserve: float = Field(
-        500.0, ge=0, description="£ the owner leaves in the bank before taking drawings."
+        500.0,
+        ge=0,
+        le=MAX_MONEY,
+        description="£ the owner leaves in the bank before taking drawings.",
     )
     months_below_min_before_exit: int = Field(
         6, ge=1, le=120, description="Consecutive months below minimum drawings before giving up."
@@ -100,7 +122,9 @@ class Owner(Section):
 
 class Staff(Section):
     initial_staff: int = Field(0, ge=0, le=50, description="Employees in post on day 0.")
-    wage_per_hour: float = Field(12.60, gt=0, description="£/h paid for care and travel time.")
+    wage_per_hour: float = Field(
+        12.60, gt=0, le=MAX_PRICE, description="£/h paid for care and travel time."
+    )
     contract: Literal["zero_hours", "contracted"] = Field(
         "zero_hours", description="zero_hours = paid for hours worked; contracted = guaranteed."
     )
@@ -114,7 +138,7 @@ class Staff(Section):
         35.0, gt=0, le=60, description="h/week of care one worker can deliver (incl. travel)."
     )
     sickness_days_per_year: float = Field(4.8, ge=0, le=260, description="Days/year off sick.")
-    sickness_spell_days: Distribution = Field(
+    sickness_spell_days: SpellDistribution = Field(
         Fixed(value=3.0), description="Working days per spell of sickness (5 = a whole week)."
     )
     turnover_per_year: float = Field(
@@ -127,11 +151,11 @@ class Staff(Section):
         description="Leaving hazard multiplier per unit hours shortfall: hazard = base * (1 + "
         "factor * shortfall share).",
     )
-    time_to_hire_days: Distribution = Field(
+    time_to_hire_days: LagDistribution = Field(
         LogNormal(mean=42.0, sd=21.0), description="Days from opening a vacancy to a start."
     )
     recruitment_cost: float = Field(
-        650.0, ge=0, description="£ per hire (advert, DBS check, induction training)."
+        650.0, ge=0, le=MAX_MONEY, description="£ per hire (advert, DBS check, induction training)."
     )
     hire_when_utilisation_above: float = Field(
         0.85, gt=0, le=1, description="Open a vacancy when committed hours exceed this share."
@@ -140,23 +164,26 @@ class Staff(Section):
         10.0, ge=0, le=120, description="Paid travel minutes between visits."
     )
     miles_per_visit: float = Field(3.0, ge=0, le=100, description="Miles driven per visit.")
-    mileage_rate_per_mile: float = Field(0.45, ge=0, description="£/mile reimbursed.")
+    mileage_rate_per_mile: float = Field(0.45, ge=0, le=10, description="£/mile reimbursed.")
     holiday_accrual_rate: float = Field(
         0.1207, ge=0, le=0.5, description="Holiday pay as a share of hours worked."
     )
     employer_ni_rate: float = Field(0.15, ge=0, le=1, description="Employer NI share of pay.")
     ni_threshold_per_year: float = Field(
-        5000.0, ge=0, description="£/year per employee below which no employer NI is due."
+        5000.0,
+        ge=0,
+        le=MAX_MONEY,
+        description="£/year per employee below which no employer NI is due.",
     )
     employment_allowance_per_year: float = Field(
-        0.0, ge=0, description="£/year off employer NI (0 = not claimed)."
+        0.0, ge=0, le=MAX_MONEY, description="£/year off employer NI (0 = not claimed)."
     )
     pension_rate: float = Field(0.03, ge=0, le=1, description="Employer pension share.")
     pension_lower_per_year: float = Field(
-        6240.0, ge=0, description="£/year of earnings on which no pension is due."
+        6240.0, ge=0, le=MAX_MONEY, description="£/year of earnings on which no pension is due."
     )
     pension_trigger_per_year: float = Field(
-        10000.0, ge=0, description="£/year earnings at which auto-enrolment starts."
+        10000.0, ge=0, le=MAX_MONEY, description="£/year earnings at which auto-enrolment starts."
     )
 
     @model_validator(mode="after")
@@ -181,29 +208,73 @@ class Costs(Section):
         default_factory=lambda: {"insurance": 1200.0},
         description="£/year by item, paid in the first month and every 12 months.",
     )
-    startup_costs: float = Field(2500.0, ge=0, description="£ spent on day 0.")
-    marketing_per_month: float = Field(50.0, ge=0, description="£/month on advertising.")
+    startup_costs: float = Field(2500.0, ge=0, le=MAX_MONEY, description="£ spent on day 0.")
+    marketing_per_month: float = Field(
+        50.0, ge=0, le=MAX_MONEY, description="£/month on advertising."
+    )
+
+
+def _referrals(default: float) -> Any:
+    return Field(default, ge=0, le=200, description="Referrals/month.")
+
+
+def _price(default: float) -> Any:
+    return Field(default, ge=0, le=MAX_PRICE, description="£ charged per delivered hour.")
+
+
+def _payment_lag(days: float) -> Any:
+    return Field(Fixed(value=days), description="Days from invoice to payment.")
 
 
 class Channel(Section):
-    """A source of referrals with the price and payment terms of the clients it brings."""
+    """A source of referrals with the price and payment terms of the clients it brings.
 
-    referrals_per_month: float = Field(0.0, ge=0, le=200, description="Referrals/month.")
-    price_per_hour: float = Field(27.0, ge=0, description="£ charged per delivered hour.")
+    Each channel below is its own class with its own defaults, so that a table that sets
+    only some keys (``[channels.direct_payment]`` with just a price) keeps the documented
+    default of every other key: the defaults live in one place, the field.
+    """
+
+    referrals_per_month: float = _referrals(0.0)
+    price_per_hour: float = _price(27.0)
     payer: Literal["self_funder", "direct_payment"] = Field(
         "self_funder", description="Who pays for the clients this channel brings."
     )
     invoice_cycle: InvoiceCycle = Field("four_weekly", description="How often invoices go out.")
-    payment_lag_days: Distribution = Field(
-        Fixed(value=14.0), description="Days from invoice to payment."
-    )
+    payment_lag_days: LagDistribution = _payment_lag(14.0)
     bad_debt_share: float = Field(0.01, ge=0, le=1, description="Share of invoiced £ never paid.")
-    hours_per_week: OptionalDistribution = Field(
+    hours_per_week: OptionalHoursDistribution = Field(
         None, description="h/week of care per client; unset = clients.hours_per_week."
     )
 
 
+class SelfFunderChannel(Channel):
+    """People paying for their own care who find the business themselves."""
+
+    referrals_per_month: float = _referrals(0.8)
+
+
+class DirectPaymentChannel(Channel):
+    """People buying care with a council direct payment (paid through a payroll/managed
+    account, more slowly than self-funders)."""
+
+    referrals_per_month: float = _referrals(0.3)
+    price_per_hour: float = _price(25.0)
+    payer: Literal["self_funder", "direct_payment"] = Field(
+        "direct_payment", description="Who pays for the clients this channel brings."
+    )
+    payment_lag_days: LagDistribution = _payment_lag(21.0)
+
+
+class ProfessionalChannel(Channel):
+    """Referrals from GPs, social workers and other professionals."""
+
+    referrals_per_month: float = _referrals(0.2)
+
+
 class WordOfMouth(Channel):
+    """Referrals from people who know a current client."""
+
+    referrals_per_month: float = _referrals(0.1)
     referrals_per_client_per_month: float = Field(
         0.03,
         ge=0,
@@ -218,38 +289,25 @@ class CouncilChannel(Section):
     referrals_per_month: float = Field(
         0.0, ge=0, le=500, description="LA referrals/month offered to the providers on its list."
     )
-    hours_per_week: OptionalDistribution = Field(
+    hours_per_week: OptionalHoursDistribution = Field(
         None, description="h/week per council-funded client; unset = clients.hours_per_week."
     )
 
 
 class Channels(Section):
-    self_funder: Channel = Field(
-        default_factory=lambda: Channel(referrals_per_month=0.8, price_per_hour=27.0)
-    )
-    direct_payment: Channel = Field(
-        default_factory=lambda: Channel(
-            referrals_per_month=0.3,
-            price_per_hour=25.0,
-            payer="direct_payment",
-            payment_lag_days=Fixed(value=21.0),
-        )
-    )
-    professional: Channel = Field(
-        default_factory=lambda: Channel(referrals_per_month=0.2, price_per_hour=27.0)
-    )
-    word_of_mouth: WordOfMouth = Field(
-        default_factory=lambda: WordOfMouth(referrals_per_month=0.1, price_per_hour=27.0)
-    )
+    self_funder: SelfFunderChannel = Field(default_factory=SelfFunderChannel)
+    direct_payment: DirectPaymentChannel = Field(default_factory=DirectPaymentChannel)
+    professional: ProfessionalChannel = Field(default_factory=ProfessionalChannel)
+    word_of_mouth: WordOfMouth = Field(default_factory=WordOfMouth)
     local_authority: CouncilChannel = Field(default_factory=CouncilChannel)
 
 
 class Clients(Section):
-    hours_per_week: Distribution = Field(
+    hours_per_week: HoursDistribution = Field(
         LogNormal(mean=6.0, sd=4.0), description="h/week of care per client."
     )
     visit_minutes: float = Field(60.0, ge=15, le=600, description="Minutes per visit.")
-    package_months: Distribution = Field(
+    package_months: PackageDistribution = Field(
         Exponential(mean=20.0), description="Months until a package ends for outside reasons."
     )
     leave_per_missed_share: float = Field(
@@ -265,7 +323,7 @@ class Clients(Section):
         description="Weekly chance of leaving if no hour is from the regular carer (scales).",
     )
     waiting_list_places: int = Field(0, ge=0, le=50, description="Referrals that may wait.")
-    waiting_patience_days: float = Field(14.0, ge=0, description="Days a referral waits.")
+    waiting_patience_days: float = Field(14.0, ge=0, le=3650, description="Days a referral waits.")
 
 
 class Council(Section):
@@ -289,7 +347,7 @@ class Council(Section):
     )
     providers_on_list: int = Field(12, ge=1, le=500, description="Providers sharing offers.")
     office_hours_per_week: float = Field(
-        40.0, gt=0, description="first_to_respond: h/week offers are broadcast."
+        40.0, gt=0, le=168, description="first_to_respond: h/week offers are broadcast."
     )
     competitor_reachability: float = Field(
         1.0, gt=0, le=1, description="first_to_respond: share of office hours rivals answer."
@@ -297,16 +355,16 @@ class Council(Section):
     competitor_continuity: float = Field(
         0.75, gt=0, le=1, description="past_performance: rivals' share of hours by regular carer."
     )
-    rate_per_hour: float = Field(24.10, ge=0, description="£/h the council pays.")
+    rate_per_hour: float = Field(24.10, ge=0, le=MAX_PRICE, description="£/h the council pays.")
     invoice_cycle: InvoiceCycle = Field("four_weekly", description="How often invoices go out.")
-    payment_lag_days: Distribution = Field(
+    payment_lag_days: LagDistribution = Field(
         LogNormal(mean=35.0, sd=12.0), description="Days from invoice to payment."
     )
     bad_debt_share: float = Field(0.0, ge=0, le=1, description="Share never paid.")
 
 
 class Coordinator(Section):
-    start_month: int = Field(1, ge=1, description="First month of support.")
+    start_month: int = Field(1, ge=1, le=600, description="First month of support.")
     months: int = Field(0, ge=0, le=600, description="Months of support (0 = none).")
     extra_referrals_per_month: float = Field(
         0.0, ge=0, le=50, description="Professional referrals/month added while supported."
@@ -317,7 +375,7 @@ class Coordinator(Section):
 
 
 class Introduction(Section):
-    start_month: int = Field(1, ge=1, description="Month introductions to referrers begin.")
+    start_month: int = Field(1, ge=1, le=600, description="Month introductions to referrers begin.")
     months: int = Field(0, ge=0, le=600, description="Months they last (0 = none).")
     extra_professional_referrals_per_month: float = Field(
         0.0, ge=0, le=50, description="Professional referrals/month added."
@@ -327,10 +385,10 @@ class Introduction(Section):
 class Support(Section):
     """Start-up support (mechanism 6)."""
 
-    grant_amount: float = Field(0.0, ge=0, description="£ grant.")
-    grant_month: int = Field(1, ge=1, description="Month the grant arrives.")
-    loan_amount: float = Field(0.0, ge=0, description="£ loan.")
-    loan_month: int = Field(1, ge=1, description="Month the loan is drawn.")
+    grant_amount: float = Field(0.0, ge=0, le=MAX_MONEY, description="£ grant.")
+    grant_month: int = Field(1, ge=1, le=600, description="Month the grant arrives.")
+    loan_amount: float = Field(0.0, ge=0, le=MAX_MONEY, description="£ loan.")
+    loan_month: int = Field(1, ge=1, le=600, description="Month the loan is drawn.")
     loan_apr: float = Field(0.08, ge=0, le=1, description="Annual interest rate.")
     loan_term_months: int = Field(36, ge=1, le=360, description="Months of equal repayments.")
     coordinator: Coordinator = Field(default_factory=Coordinator)
@@ -342,7 +400,9 @@ class Uplifts(Section):
 
     month_of_year: int = Field(4, ge=1, le=12, description="Calendar month (4 = April).")
     wage_per_year: float = Field(0.04, ge=-0.5, le=1, description="Share the wage rises.")
-    wage_floor_per_hour: float = Field(12.21, ge=0, description="£/h legal minimum wage.")
+    wage_floor_per_hour: float = Field(
+        12.21, ge=0, le=MAX_PRICE, description="£/h legal minimum wage."
+    )
     wage_floor_per_year: float = Field(0.041, ge=-0.5, le=1, description="Rise of the floor.")
     price_per_year: float = Field(0.04, ge=-0.5, le=1, description="Private price rise.")
     council_rate_per_year: float = Field(0.056, ge=-0.5, le=1, description="Council rate rise.")
@@ -358,11 +418,11 @@ class DayActivities(Section):
     staff_ratio: float = Field(
         5.0, gt=0, le=50, description="Attendees per member of staff (owner included)."
     )
-    attendances_per_week: Distribution = Field(
+    attendances_per_week: AttendanceDistribution = Field(
         Uniform(low=1.0, high=3.0),
         description="Sessions/week a client attends (rounded, at least 1).",
     )
-    price_per_attendance: float = Field(45.0, ge=0, description="£ per attendance.")
+    price_per_attendance: float = Field(45.0, ge=0, le=MAX_PRICE, description="£ per attendance.")
 
 
 class Failure(Section):
@@ -372,7 +432,7 @@ class Failure(Section):
 
 class RunSettings(Section):
     months: int = Field(60, ge=1, le=600, description="Horizon in months.")
-    seed: int = Field(20261124, ge=0, description="Base seed of all random streams.")
+    seed: int = Field(20261124, ge=0, le=MAX_SEED, description="Base seed of all random streams.")
     start_month_of_year: int = Field(4, ge=1, le=12, description="Calendar month of month 1.")
 
 
@@ -428,8 +488,22 @@ class Scenario(Section):
 
         data = copy.deepcopy(self.to_dict())
         for path, value in overrides.items():
-            _set_dotted(data, path, value, ScenarioError)
+            if isinstance(path, str):
+                _set_dotted(data, path, _plain(value), ScenarioError)
+            else:
+                raise ScenarioError([(repr(path), "a setting is named by a dotted text path")])
         return validate_dict(data, source="settings changed")
+
+
+def _plain(value: Any) -> Any:
+    """numpy numbers as Python ones, so ``np.int64(3)`` works where ``3`` does."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _set_dotted(data: dict[str, Any], path: str, value: Any, error: type[Exception]) -> None:
@@ -456,6 +530,23 @@ def _set_dotted(data: dict[str, Any], path: str, value: Any, error: type[Excepti
         raise error([(path, f"unknown setting (no '{key}' {place}{hint})")])
 
 
+def checked(scenario: Any, name: str = "scenario") -> Scenario:
+    """``scenario`` if it is a valid :class:`Scenario`, else a clear :class:`InputError`.
+
+    Pydantic does not validate ``model_copy(update=...)`` or ``model_construct``, so a
+    scenario made that way may hold values (``run.months = 0``) the model cannot run; the
+    entry points of the library check again, which costs about a millisecond.
+    """
+    from sim.validation import validate_dict
+
+    if not isinstance(scenario, Scenario):
+        raise InputError(
+            f"{name} must be a sim.Scenario (from sim.load_scenario or sim.Scenario()), "
+            f"got {type(scenario).__name__}"
+        )
+    return validate_dict(scenario.to_dict(), source=name)
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a TOML scenario file.
 
@@ -465,7 +556,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is allowed
     except FileNotFoundError:
         raise ScenarioError([("file", f"no such file: {path}")]) from None
     except IsADirectoryError:
@@ -480,10 +571,18 @@ def loads_scenario(text: str, source: str = "<text>") -> Scenario:
     from sim.validation import ScenarioError, validate_dict
 
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))  # as a file with a byte-order mark
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([("toml", f"syntax error: {exc}")], source=source) from None
-    return validate_dict(data, source=source)
+    except RecursionError:
+        raise ScenarioError([("toml", _TOO_DEEP)], source=source) from None
+    try:
+        return validate_dict(data, source=source)
+    except RecursionError:
+        raise ScenarioError([("toml", _TOO_DEEP)], source=source) from None
+
+
+_TOO_DEEP = "tables or lists are nested too deeply to be a scenario"
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> None:

@@ -106,7 +106,9 @@ def _problem(err: Any, root: type[BaseModel]) -> Problem:
             "less_than_equal": "<=",
         }[kind]
         bound = next(iter(ctx.values()))
-        return path, f"must be {op} {bound:g}, got {shown}"
+        return path, f"must be {op} {_number(bound)}, got {shown}"
+    if kind == "finite_number":
+        return path, f"must be a finite number, got {shown}"
     if kind in ("float_type", "float_parsing"):
         return path, f"must be a number, got {shown}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -140,6 +142,13 @@ def _problem(err: Any, root: type[BaseModel]) -> Problem:
         message = str(ctx.get("error", err["msg"]))
         return path, message
     return path, f"{err['msg']}, got {shown}"
+
+
+def _number(value: float) -> str:
+    """1000000000 rather than 1e+09: a bound a user can compare with what they typed."""
+    if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e16):
+        return f"{int(value):,}"
+    return f"{value:g}"
 
 
 def _show(value: Any) -> str:

@@ -40,6 +40,20 @@ distribution = st.one_of(
     ),
 )
 
+
+def _mean(dist: float | dict) -> float:
+    if not isinstance(dist, dict):
+        return dist
+    if dist["kind"] in ("uniform", "triangular"):
+        ends = [dist["low"], dist.get("mode"), dist["high"]]
+        return sum(v for v in ends if v is not None) / (3 if "mode" in dist else 2)
+    return dist["mean"]
+
+
+# clients need at least half an hour a week and packages last at least a week (validation)
+hours = distribution.filter(lambda d: _mean(d) >= 0.5)
+package = distribution.filter(lambda d: _mean(d) >= 0.25)
+
 overrides = st.fixed_dictionaries(
     {
         "business.start_cash": money,
@@ -55,8 +69,8 @@ overrides = st.fixed_dictionaries(
         "staff.turnover_per_year": st.floats(0, 0.9),
         "staff.sickness_days_per_year": st.floats(0, 40),
         "staff.time_to_hire_days": distribution,
-        "clients.hours_per_week": distribution,
-        "clients.package_months": distribution,
+        "clients.hours_per_week": hours,
+        "clients.package_months": package,
         "clients.visit_minutes": st.floats(15, 120),
         "clients.leave_per_missed_share": st.floats(0, 1),
         "clients.leave_per_discontinuity": st.floats(0, 1),

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from sim.errors import InputError
 from sim.model.provider import Provider
-from sim.scenario import Scenario
+from sim.scenario import MAX_SEED, Scenario, checked
 
 BREAKEVEN_WINDOW = 3  # months in the rolling operating result
 
@@ -34,7 +36,12 @@ class Run:
 
 def simulate(scenario: Scenario, replication: int = 0) -> Run:
     """Simulate one replication; same scenario, seed and replication give identical results."""
-    rows, outcome = replicate(scenario, replication)
+    scenario = checked(scenario)
+    if isinstance(replication, bool) or not isinstance(replication, int | np.integer):
+        raise InputError(f"replication must be a whole number, got {replication!r}")
+    if not 0 <= replication <= MAX_SEED:
+        raise InputError(f"replication must be between 0 and {MAX_SEED}, got {replication}")
+    rows, outcome = replicate(scenario, int(replication))
     return Run(monthly=pd.DataFrame(rows), outcome=outcome)
 
 
