@@ -27,8 +27,10 @@ from pydantic import BaseModel
 
 import sim
 from sim.distributions import LogNormal, _Dist
+from sim.reference import scenario_reference
 from sim.scenario import Scenario
 from sim.validation import ScenarioError
+from tests.conftest import ROOT
 
 DEFAULT = Scenario()
 
@@ -296,3 +298,11 @@ def test_the_toml_written_for_a_scenario_reads_back_the_same() -> None:
     assert tomllib.loads(DEFAULT.to_toml())["channels"]["direct_payment"]["payer"] == (
         "direct_payment"
     )
+
+
+def test_the_committed_scenario_reference_is_up_to_date() -> None:
+    """docs/scenario-reference.md is where a user reads the defaults: regenerate it with
+    ``python -m sim.reference > docs/scenario-reference.md`` when the schema changes."""
+    page = (ROOT / "docs" / "scenario-reference.md").read_text(encoding="utf-8")
+    assert page == scenario_reference()
+    assert "| `referrals_per_month` | `0.3` |" in page  # the direct-payment default, by hand
