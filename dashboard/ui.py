@@ -124,7 +124,6 @@ def _widget(spec: FieldSpec, help_line: str) -> None:
     if spec.kind == "float":
         st.number_input(
             spec.label,
-            min_value=None if spec.min_value is None else float(spec.min_value),
             step=float(spec.step or 1.0),
             format=spec.fmt,
             key=spec.key,
@@ -133,7 +132,6 @@ def _widget(spec: FieldSpec, help_line: str) -> None:
     elif spec.kind == "int":
         st.number_input(
             spec.label,
-            min_value=None if spec.min_value is None else int(spec.min_value),
             step=int(spec.step or 1),
             format="%d",
             key=spec.key,
@@ -189,26 +187,30 @@ def run_controls(
 ) -> tuple[Any, dict[str, Any]] | None:
     """Replications and the Run button; runs (with progress) and remembers the run."""
     state = st.session_state
+    reps_problem = S.check_whole(state.get(S.REPS), *S.PLAN_REPS_RANGE)
+    if reps_problem:
+        problems = [*problems, (S.REPS, reps_problem)]
+        labels = {**labels, S.REPS: "Replications"}
     if problems:
         st.error(
             "The plan cannot run until these are fixed:\n\n"
             + S.describe_problems(problems, labels),
             icon="⚠️",
         )
+    ready = scenario is not None and not reps_problem
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     with left:
-        st.number_input(
+        st.number_input(  # no min/max: a typed value outside them would be dropped unseen
             "Replications (simulated futures)",
-            min_value=10,
-            max_value=20_000,
             step=100,
             key=S.REPS,
             help="More futures give narrower intervals and take longer (500 take a few "
-            "seconds). The seed is in the Run tab above.",
+            f"seconds); {S.PLAN_REPS_RANGE[0]:,} to {S.PLAN_REPS_RANGE[1]:,}. The seed is in "
+            "the Run tab above.",
         )
     with right:
-        clicked = st.button("Run", key="plan.run", type="primary", disabled=scenario is None)
-    if clicked and scenario is not None:
+        clicked = st.button("Run", key="plan.run", type="primary", disabled=not ready)
+    if clicked and ready and scenario is not None:
         run_key = (scenario.to_toml(), int(state[S.REPS]), int(scenario.run.seed))
         state[S.LAST_RUN] = run_key
     run_key = state.get(S.LAST_RUN)
