@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, ui
 from dashboard import state as S
 from sim import whatif
 from sim.errors import InputError
@@ -122,7 +122,13 @@ def sensitivity_section(plan: Scenario, months: int, reps: int, seed: int) -> No
         format_func=_label,
         key="whatif.tornado.params",
     )
-    if st.button("Run the tornado", key="whatif.tornado.run", type="primary", disabled=not params):
+    valid = ui.inputs_ok("whatif")
+    if st.button(
+        "Run the tornado",
+        key="whatif.tornado.run",
+        type="primary",
+        disabled=not (params and valid),
+    ):
         toml = plan.with_overrides({"run.months": months}).to_toml()
         st.session_state[SENSITIVITY] = (toml, tuple(params), float(delta), metric, reps, seed)
     table = _remembered(SENSITIVITY, run_sensitivity)
@@ -186,7 +192,8 @@ def goal_section(plan: Scenario, months: int, reps: int, seed: int) -> None:
             "Search to", value=float(high_default), key=f"whatif.goal.high.{param}"
         )
     st.caption(f"In the plan now: {_label(param)} = {base:,.4g}.")
-    if st.button("Find it", key="whatif.goal.run", type="primary"):
+    valid = ui.inputs_ok("whatif")
+    if st.button("Find it", key="whatif.goal.run", type="primary", disabled=not valid):
         toml = plan.with_overrides({"run.months": months}).to_toml()
         target = f"{metric}{op}{value}"
         st.session_state[GOAL] = (toml, param, target, (float(low), float(high)), reps, seed)
