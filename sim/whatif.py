@@ -396,7 +396,7 @@ def sensitivity(
         base = base_value(scenario, param)
         if param in values:
             pair = values[param]
-            if len(pair) != 2 or not all(_finite(v) for v in pair):
+            if not isinstance(pair, tuple | list) or len(pair) != 2 or not all(map(_finite, pair)):
                 raise InputError(
                     f"values: {param} needs two finite numbers (low, high), got {pair!r}"
                 )

@@ -254,6 +254,7 @@ SENSITIVITY_ERRORS = {
         "values: given for 'staff.wage_per_hour'",
     ),
     "values not finite": ({"values": {PRICE: (20.0, INF)}}, "values: " + PRICE),
+    "values one number": ({"values": {PRICE: 20.0}}, "values: " + PRICE),
     "values impossible": ({"values": {PRICE: (-1.0, 30.0)}}, f"values: {PRICE} cannot be -1"),
     "reps one": ({"reps": 1}, "reps: must be a whole number >= 2"),
     "reps text": ({"reps": "20"}, "reps: must be a whole number"),
