@@ -576,7 +576,7 @@ def goal_seek(
             )
         lo, hi = sorted((base * 0.5, base * 1.5))
     else:
-        if isinstance(bounds, str) or len(bounds) != 2:
+        if isinstance(bounds, str) or not hasattr(bounds, "__len__") or len(bounds) != 2:
             raise InputError(f"bounds: expected two numbers (low, high), got {bounds!r}")
         if not all(_finite(b) for b in bounds):
             raise InputError(f"bounds: bounds must be finite numbers, got {bounds!r}")

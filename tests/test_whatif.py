@@ -191,6 +191,7 @@ GOAL_SEEK_ERRORS = {
     "bounds reversed": ({"bounds": (30.0, 10.0)}, "bounds: need low < high, got 30, 10"),
     "bounds equal": ({"bounds": (20.0, 20.0)}, "bounds: need low < high"),
     "bounds one number": ({"bounds": (20.0,)}, "bounds: expected two numbers"),
+    "bounds a bare number": ({"bounds": 20.0}, "bounds: expected two numbers"),
     "bounds a price cannot take": (
         {"bounds": (-10.0, 30.0)},
         f"bounds: {PRICE} cannot be -10 (must be >= 0",
