@@ -315,3 +315,20 @@ def test_a_whole_number_parameter_reports_the_values_it_ran(short):
 def test_a_single_parameter_given_as_text_is_one_parameter(short):
     table = sensitivity(short, params=PRICE, reps=2, workers=1, metric="final_cash")
     assert list(table["param"]) == [PRICE]
+
+
+def test_goal_seek_on_a_whole_number_parameter_answers_a_value_it_ran(short):
+    # It used to bisect to a fraction (say 4.3) that was run as 4 and reported as 4.3.
+    answer = goal_seek(
+        short,
+        "owner.months_below_min_before_exit",
+        "survival_24>=0.6",
+        bounds=(1, 24),
+        reps=30,
+        workers=1,
+    )
+    assert answer.reachable and answer.value is not None
+    assert float(answer.value).is_integer()
+    assert all(float(v).is_integer() for v in answer.curve["value"])
+    curve = answer.curve.set_index("value")["mean"]
+    assert curve[answer.value] >= 0.6 > curve[answer.value - 1]  # the boundary, exactly
