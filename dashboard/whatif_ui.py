@@ -118,7 +118,8 @@ def sensitivity_section(plan: Scenario, months: int, reps: int, seed: int) -> No
     params = st.multiselect(
         "Assumptions",
         list(whatif.DEFAULT_PARAMS),
-        default=list(whatif.DEFAULT_PARAMS),
+        # at 0 in the plan, moving by a share changes nothing: not offered as a default
+        default=[p for p in whatif.DEFAULT_PARAMS if whatif.base_value(plan, p) != 0],
         format_func=_label,
         key="whatif.tornado.params",
     )

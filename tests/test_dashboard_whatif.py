@@ -95,3 +95,14 @@ def test_page_starts_from_the_plan_page_edits():
     at.switch_page(WHATIF).run()
     assert not at.exception, at.exception
     assert "41" in " ".join(c.value for c in at.caption)
+
+
+def test_assumptions_at_zero_in_the_plan_are_not_preselected():
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page(PLAN).run()
+    referrals = "channels.direct_payment.referrals_per_month"
+    at.number_input(key=field(referrals)).set_value(0.0).run()
+    at.switch_page(WHATIF).run()
+    assert not at.exception, at.exception
+    chosen = at.multiselect(key="whatif.tornado.params").value
+    assert PRICE in chosen and referrals not in chosen
