@@ -28,9 +28,10 @@ class FieldSpec:
         path: Dotted path in the scenario, e.g. ``"business.start_cash"``.
         label: What the user sees, with the unit in brackets.
         kind: ``float``, ``int``, ``bool``, ``choice`` or ``text``.
-        step: Step of a number input.
-        min_value: Lowest value the input allows (None = any; the scenario's own validation
-            reports impossible values next to the field).
+        step: Step of a number input. Inputs have no min or max on purpose: Streamlit
+            clamps (or, in the browser, silently refuses) a value outside them, so the run
+            would use a value the user did not type. The scenario's own validation reports
+            an impossible value next to its field instead, and Run waits until it is fixed.
         options: Choices of a ``choice`` field.
         fmt: printf-style format of a number input.
         when: Show the field only when this is true of the scenario's data.
@@ -40,7 +41,6 @@ class FieldSpec:
     label: str
     kind: str = "float"
     step: float | None = None
-    min_value: float | None = 0.0
     options: tuple[str, ...] = ()
     fmt: str | None = None
     when: Callable[[Data], bool] | None = field(default=None, compare=False)
@@ -99,7 +99,7 @@ GROUPS: tuple[Group, ...] = (
         "business",
         "Business",
         (
-            FieldSpec("business.name", "Name of the business", kind="text", min_value=None),
+            FieldSpec("business.name", "Name of the business", kind="text"),
             FieldSpec(
                 "business.service",
                 "Service",
@@ -130,7 +130,6 @@ GROUPS: tuple[Group, ...] = (
                 "Lean months before the owner gives up (months in a row)",
                 "int",
                 1,
-                min_value=None,
             ),
         ),
     ),
@@ -226,12 +225,10 @@ GROUPS: tuple[Group, ...] = (
         "Start-up support",
         (
             _money("support.grant_amount", "Grant (£)", 500.0),
-            FieldSpec(
-                "support.grant_month", "Grant arrives in (month number)", "int", 1, min_value=1
-            ),
+            FieldSpec("support.grant_month", "Grant arrives in (month number)", "int", 1),
             _money("support.loan_amount", "Loan (£)", 500.0),
             _share("support.loan_apr", "Loan interest (share per year)"),
-            FieldSpec("support.loan_term_months", "Loan term (months)", "int", 6, min_value=1),
+            FieldSpec("support.loan_term_months", "Loan term (months)", "int", 6),
             FieldSpec("support.coordinator.months", "Coordinator support (months)", "int", 1),
             FieldSpec(
                 "support.coordinator.extra_referrals_per_month",
@@ -257,7 +254,7 @@ GROUPS: tuple[Group, ...] = (
         "run",
         "Run",
         (
-            FieldSpec("run.months", "Months to simulate (months)", "int", 12, min_value=1),
+            FieldSpec("run.months", "Months to simulate (months)", "int", 12),
             FieldSpec("run.seed", "Seed (any whole number)", "int", 1),
         ),
     ),

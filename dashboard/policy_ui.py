@@ -49,37 +49,37 @@ def policy_inputs(scenario: Scenario) -> tuple[list[policy.CouncilPolicy], float
     area_default = scenario.channels.local_authority.referrals_per_month or DEFAULT_AREA_REFERRALS
     a, b, c = st.columns(3)
     with a:
-        area = st.number_input(
+        area = ui.checked_number(
             "Council referrals in the area (per month)",
-            min_value=0.0,
+            "policy.area_referrals",
+            low=0.0,
             value=float(area_default),
             step=1.0,
-            key="policy.area_referrals",
             persist_state="session",
             help="Offers of council-funded packages a month, shared among the providers on "
             "the list by the allocation rule. Default: the provider's own setting, else 20 "
             "(an assumption, as in scenarios/home_care_open_framework.toml).",
         )
     with b:
-        rate = st.number_input(
+        rate = ui.checked_number(
             "Council rate for the 'rate' policy (£ per hour)",
-            min_value=0.0,
+            "policy.rate",
+            low=0.0,
             value=policy.HCA_MINIMUM_PRICE,
             step=0.5,
             format="%.2f",
-            key="policy.rate",
             persist_state="session",
             help="Default £32.14: the Homecare Association minimum price for homecare "
             f"2025-26. The provider's own council rate is £{scenario.council.rate_per_hour:.2f} "
             "(HCA average council fee 2025-26: £24.10).",
         )
     with c:
-        days = st.number_input(
+        days = ui.checked_number(
             "Days to pay invoices for the 'paid in' policy",
-            min_value=0.0,
+            "policy.payment_days",
+            low=0.0,
             value=14.0,
             step=7.0,
-            key="policy.payment_days",
             persist_state="session",
             help="Days from invoice to payment. Provider payment guides: normally within 30 "
             "days; HCA 2023: 80% of providers had late payments.",

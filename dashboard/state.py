@@ -8,6 +8,7 @@ when its page is not shown; the widgets are re-seeded from there on the way back
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import MutableMapping, Sequence
 from typing import Any
@@ -37,6 +38,7 @@ PASTE = "plan.paste_toml"
 UPLOAD_CHOICE = "(uploaded file)"
 MAX_UPLOAD_BYTES = 1_000_000
 DEFAULT_REPS = 500
+PLAN_REPS_RANGE = (10, 20_000)
 
 
 # --- scenarios -----------------------------------------------------------------------------
@@ -68,14 +70,20 @@ def read_upload(name: str, data: bytes) -> tuple[str | None, Problems]:
     if len(data) > MAX_UPLOAD_BYTES:
         return None, [("file", f"{name} is {len(data):,} bytes; a scenario is a small text file")]
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")  # a BOM (as some Windows editors write) is fine
     except UnicodeDecodeError:
-        return None, [("file", f"{name} is not a text (UTF-8) file; upload a .toml scenario")]
+        hint = " (it looks like UTF-16: save it as UTF-8)" if data[:2] in _UTF16_BOMS else ""
+        return None, [("file", f"{name} is not a text (UTF-8) file{hint}; upload a .toml scenario")]
     try:
         loads_scenario(text, source=name)
     except ScenarioError as exc:
         return None, list(exc.problems)
+    except RecursionError:  # tomllib recurses once per level of [ or {
+        return None, [("toml", f"{name} nests lists or tables too deeply to read")]
     return text, []
+
+
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def set_base(state: State, text: str, name: str) -> Problems:
@@ -190,6 +198,24 @@ def edited_scenario(state: State) -> tuple[Scenario | None, Problems]:
         return base.with_overrides(overrides), []
     except ScenarioError as exc:
         return None, list(exc.problems)
+
+
+def check_whole(value: Any, low: int, high: int) -> str | None:
+    """Why a typed run setting (replications, months, seed) cannot be used, or None.
+
+    Checked here rather than by the widget's min and max, which would silently keep the
+    old value when a user types one outside them.
+    """
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value != int(value)
+    ):
+        return f"must be a whole number from {low:,} to {high:,}, got {value!r}"
+    if not low <= value <= high:
+        return f"must be from {low:,} to {high:,}, got {int(value):,}"
+    return None
 
 
 def _typed(spec: FieldSpec, value: Any) -> Any:

@@ -17,9 +17,19 @@ DEFAULTS = policy.SupportOptions()
 
 
 def _number(label: str, key: str, value: float | int, help: str, **kw: Any) -> Any:
-    """A number input that keeps its value across pages (``support.<key>``)."""
-    return st.number_input(
-        label, value=value, key=f"support.{key}", help=help, persist_state="session", **kw
+    """A number input that keeps its value across pages (``support.<key>``); its range
+    (min_value, max_value) is checked by :func:`dashboard.ui.checked_number`, so a value
+    typed outside it is kept and shown as a problem rather than silently replaced."""
+    low, high = kw.pop("min_value", None), kw.pop("max_value", None)
+    return ui.checked_number(
+        label,
+        f"support.{key}",
+        low=low,
+        high=high,
+        value=value,
+        help=help,
+        persist_state="session",
+        **kw,
     )
 
 

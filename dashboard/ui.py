@@ -124,7 +124,6 @@ def _widget(spec: FieldSpec, help_line: str) -> None:
     if spec.kind == "float":
         st.number_input(
             spec.label,
-            min_value=None if spec.min_value is None else float(spec.min_value),
             step=float(spec.step or 1.0),
             format=spec.fmt,
             key=spec.key,
@@ -133,7 +132,6 @@ def _widget(spec: FieldSpec, help_line: str) -> None:
     elif spec.kind == "int":
         st.number_input(
             spec.label,
-            min_value=None if spec.min_value is None else int(spec.min_value),
             step=int(spec.step or 1),
             format="%d",
             key=spec.key,
@@ -189,26 +187,30 @@ def run_controls(
 ) -> tuple[Any, dict[str, Any]] | None:
     """Replications and the Run button; runs (with progress) and remembers the run."""
     state = st.session_state
+    reps_problem = S.check_whole(state.get(S.REPS), *S.PLAN_REPS_RANGE)
+    if reps_problem:
+        problems = [*problems, (S.REPS, reps_problem)]
+        labels = {**labels, S.REPS: "Replications"}
     if problems:
         st.error(
             "The plan cannot run until these are fixed:\n\n"
             + S.describe_problems(problems, labels),
             icon="⚠️",
         )
+    ready = scenario is not None and not reps_problem
     left, right = st.columns([1, 3], vertical_alignment="bottom")
     with left:
-        st.number_input(
+        st.number_input(  # no min/max: a typed value outside them would be dropped unseen
             "Replications (simulated futures)",
-            min_value=10,
-            max_value=20_000,
             step=100,
             key=S.REPS,
             help="More futures give narrower intervals and take longer (500 take a few "
-            "seconds). The seed is in the Run tab above.",
+            f"seconds); {S.PLAN_REPS_RANGE[0]:,} to {S.PLAN_REPS_RANGE[1]:,}. The seed is in "
+            "the Run tab above.",
         )
     with right:
-        clicked = st.button("Run", key="plan.run", type="primary", disabled=scenario is None)
-    if clicked and scenario is not None:
+        clicked = st.button("Run", key="plan.run", type="primary", disabled=not ready)
+    if clicked and ready and scenario is not None:
         run_key = (scenario.to_toml(), int(state[S.REPS]), int(scenario.run.seed))
         state[S.LAST_RUN] = run_key
     run_key = state.get(S.LAST_RUN)
@@ -354,9 +356,13 @@ def compare_button(
     """
     state = st.session_state
     last_key = f"{prefix}.last_run"
-    clicked = st.button("Compare", key=f"{prefix}.run", type="primary", disabled=not ready)
+    valid = inputs_ok(prefix)
+    clicked = st.button(
+        "Compare", key=f"{prefix}.run", type="primary", disabled=not (ready and valid)
+    )
     if not ready:
         st.info(hint)
+    ready = ready and valid
     if clicked and ready:
         try:
             built = variants()
@@ -376,40 +382,99 @@ def compare_button(
     return comparison, context
 
 
+INPUT_PROBLEMS = "ui.input_problems"  # widget key -> (label, problem), see checked_number
+
+
+def checked_number(
+    label: str,
+    key: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A number input with its allowed range checked here, not by the widget.
+
+    Given min_value/max_value, Streamlit clamps a value typed outside them (the browser
+    keeps the old one), so a run would use a number the user did not type. Here the typed
+    value is kept, the problem shown under the field and remembered under the widget key,
+    so that :func:`inputs_ok` can hold back the page's buttons until it is fixed.
+    """
+    value = st.number_input(label, key=key, **kwargs)
+    problems = st.session_state.setdefault(INPUT_PROBLEMS, {})
+    problem = _out_of_range(value, low, high)
+    if problem is None:
+        problems.pop(key, None)
+    else:
+        problems[key] = (label, problem)
+        st.error(problem, icon="⚠️")
+    return value
+
+
+def _out_of_range(value: Any, low: float | None, high: float | None) -> str | None:
+    if value is None or value != value:
+        return "a number is needed here"
+    if low is not None and high is not None and not low <= value <= high:
+        return f"must be from {low:,g} to {high:,g}, got {value:,g}"
+    if low is not None and value < low:
+        return f"must be at least {low:,g}, got {value:,g}"
+    if high is not None and value > high:
+        return f"must be at most {high:,g}, got {value:,g}"
+    return None
+
+
+def input_problems(prefix: str) -> list[tuple[str, str]]:
+    """(label, problem) of the checked inputs of a page (widget keys ``<prefix>.*``)."""
+    problems = st.session_state.get(INPUT_PROBLEMS, {})
+    return [entry for key, entry in problems.items() if key.startswith(f"{prefix}.")]
+
+
+def inputs_ok(prefix: str) -> bool:
+    """True when no checked input of the page is out of range; else says what to fix."""
+    problems = input_problems(prefix)
+    if problems:
+        st.error(
+            "Fix these first:\n\n"
+            + "\n".join(f"- **{label}**: {problem}" for label, problem in problems),
+            icon="⚠️",
+        )
+    return not problems
+
+
 def run_settings(prefix: str, scenario: Scenario, default_reps: int) -> tuple[int, int, int]:
     """Months, replications and seed for a comparison page (keys ``<prefix>.months`` ...)."""
     a, b, c = st.columns(3)
     with a:
-        months = st.number_input(
+        months = checked_number(
             "Months to simulate",
-            min_value=12,
-            max_value=240,
+            f"{prefix}.months",
+            low=12,
+            high=240,
             value=int(scenario.run.months),
             step=12,
-            key=f"{prefix}.months",
             persist_state="session",
-            help="Survival is compared at 3 years (or at the horizon if shorter).",
+            help="From 12 to 240. Survival is compared at 3 years (or at the horizon if shorter).",
         )
     with b:
-        reps = st.number_input(
+        reps = checked_number(
             "Replications per scenario",
-            min_value=10,
-            max_value=5000,
+            f"{prefix}.reps",
+            low=10,
+            high=5000,
             value=default_reps,
             step=50,
-            key=f"{prefix}.reps",
             persist_state="session",
-            help="Every scenario runs the same simulated futures (common "
+            help="From 10 to 5,000. Every scenario runs the same simulated futures (common "
             "random numbers), so differences are sharp with fewer.",
         )
     with c:
-        seed = st.number_input(
+        seed = checked_number(
             "Seed",
-            min_value=0,
+            f"{prefix}.seed",
+            low=0,
             value=int(scenario.run.seed),
             step=1,
-            key=f"{prefix}.seed",
             persist_state="session",
-            help="Any whole number: the same seed gives the same futures.",
+            help="Any whole number from 0: the same seed gives the same futures.",
         )
     return int(months), int(reps), int(seed)

@@ -8,9 +8,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts
+from dashboard import charts, ui
 from dashboard import state as S
 from sim import whatif
+from sim.errors import InputError
 from sim.scenario import Scenario, loads_scenario
 from sim.validation import ScenarioError
 
@@ -22,13 +23,26 @@ def _label(param: str) -> str:
     return whatif.PARAM_LABELS.get(param, param)
 
 
-def _metric_choice(key: str) -> str:
+def metric_choices(months: int) -> list[str]:
+    """The measures that exist for this horizon: survival at a month beyond it was never
+    simulated, so it is not offered (it used to be measured at the horizon instead)."""
+    choices = []
+    for metric in whatif.METRIC_LABELS:
+        kind, _, month = metric.rpartition("_")
+        if kind == "survival" and month.isdigit() and int(month) > months:
+            continue
+        choices.append(metric)
+    return choices
+
+
+def _metric_choice(key: str, months: int) -> str:
     return st.selectbox(
         "Measure",
-        list(whatif.METRIC_LABELS),
+        metric_choices(months),
         format_func=whatif.METRIC_LABELS.get,
         key=key,
-        help="Survival is at the end of that month (or at the horizon if shorter).",
+        help="Survival is at the end of that month; only months within the horizon "
+        f"({months} months) are offered.",
     )
 
 
@@ -73,6 +87,8 @@ def _remembered(key: str, run: Any) -> Any:
         return run(*last)
     except ScenarioError as exc:
         st.error("These settings cannot be used:\n\n" + S.describe_problems(exc.problems))
+    except InputError as exc:  # an odd question (e.g. bounds the assumption cannot take)
+        st.error(f"These settings cannot be used: {exc}")
     except Exception as exc:  # the user sees a message, never a traceback
         st.error(S.run_failed(exc), icon="⚠️")
     del st.session_state[key]
@@ -87,7 +103,7 @@ def sensitivity_section(plan: Scenario, months: int, reps: int, seed: int) -> No
     )
     a, b = st.columns(2)
     with a:
-        metric = _metric_choice("whatif.tornado.metric")
+        metric = _metric_choice("whatif.tornado.metric", months)
     with b:
         delta = st.slider(
             "Move each assumption by",
@@ -102,17 +118,30 @@ def sensitivity_section(plan: Scenario, months: int, reps: int, seed: int) -> No
     params = st.multiselect(
         "Assumptions",
         list(whatif.DEFAULT_PARAMS),
-        default=list(whatif.DEFAULT_PARAMS),
+        # at 0 in the plan, moving by a share changes nothing: not offered as a default
+        default=[p for p in whatif.DEFAULT_PARAMS if whatif.base_value(plan, p) != 0],
         format_func=_label,
         key="whatif.tornado.params",
     )
-    if st.button("Run the tornado", key="whatif.tornado.run", type="primary", disabled=not params):
+    valid = ui.inputs_ok("whatif")
+    if st.button(
+        "Run the tornado",
+        key="whatif.tornado.run",
+        type="primary",
+        disabled=not (params and valid),
+    ):
         toml = plan.with_overrides({"run.months": months}).to_toml()
         st.session_state[SENSITIVITY] = (toml, tuple(params), float(delta), metric, reps, seed)
     table = _remembered(SENSITIVITY, run_sensitivity)
     if table is None:
         return
     st.plotly_chart(charts.tornado(table, whatif.PARAM_LABELS), key="whatif.chart.tornado")
+    skipped = table.attrs.get("skipped") or []
+    if skipped:
+        st.caption(
+            "Left out, as they are 0 in this plan (a share of 0 is 0): "
+            + ", ".join(_label(p) for p in skipped)
+        )
     top = table.iloc[0]
     st.markdown(
         f"The assumption that matters most here is **{_label(top['param'])}**: moving it from "
@@ -136,7 +165,7 @@ def goal_section(plan: Scenario, months: int, reps: int, seed: int) -> None:
             key="whatif.goal.param",
         )
     with b:
-        metric = _metric_choice("whatif.goal.metric")
+        metric = _metric_choice("whatif.goal.metric", months)
     with c:
         op = st.selectbox(
             "Target",
@@ -164,7 +193,8 @@ def goal_section(plan: Scenario, months: int, reps: int, seed: int) -> None:
             "Search to", value=float(high_default), key=f"whatif.goal.high.{param}"
         )
     st.caption(f"In the plan now: {_label(param)} = {base:,.4g}.")
-    if st.button("Find it", key="whatif.goal.run", type="primary"):
+    valid = ui.inputs_ok("whatif")
+    if st.button("Find it", key="whatif.goal.run", type="primary", disabled=not valid):
         toml = plan.with_overrides({"run.months": months}).to_toml()
         target = f"{metric}{op}{value}"
         st.session_state[GOAL] = (toml, param, target, (float(low), float(high)), reps, seed)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.errors import InputError
 from sim.experiment import RUN_METRICS, Results, compare, metric_label
 from sim.results import (
     mean_with_ci,
@@ -83,8 +84,11 @@ METRIC_LABELS: dict[str, str] = {
     "operating_result": "monthly operating result (£, mean)",
 }
 
-DEFAULT_METRIC = "survival_36"
-_TARGET = re.compile(r"^\s*([a-z_0-9]+)\s*(>=|<=|>|<)\s*(-?[0-9.]+(?:e-?[0-9]+)?)\s*$")
+DEFAULT_METRIC = "survival_36"  # what the dashboard selects first; see default_metric()
+_TARGET = re.compile(r"^\s*([a-z_0-9]+)\s*(>=|<=|>|<)\s*(-?[0-9.]+(?:e[-+]?[0-9]+)?)\s*$")
+#: Sections that say how the model is run, not what the business is: varying them measures
+#: Monte Carlo noise (seed) or changes what every metric means (months), never an effect.
+NOT_ASSUMPTIONS = ("run",)
 _OPS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
     "<=": operator.le,
@@ -97,11 +101,23 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
 
 
 def _lookup(data: dict[str, Any], path: str) -> Any:
+    if not isinstance(path, str) or not path.strip():
+        raise InputError(f"param: give a parameter's dotted path, got {path!r}")
     node: Any = data
     for key in path.split("."):
         if not isinstance(node, dict) or key not in node:
             raise ScenarioError([(path, "unknown parameter")])
         node = node[key]
+    if path.split(".")[0] in NOT_ASSUMPTIONS:
+        raise ScenarioError(
+            [
+                (
+                    path,
+                    "not a model assumption: run settings (seed, months, start month) say how "
+                    "the model is run, so varying them measures nothing about the business",
+                )
+            ]
+        )
     return node
 
 
@@ -131,8 +147,29 @@ def base_value(scenario: Scenario, param: str) -> float:
     if isinstance(value, dict):
         if "kind" in value:
             return float(_distribution_mean(scenario, param))
+        if not all(_is_number(v) for v in value.values()):
+            example = next(iter(value), "…")
+            raise ScenarioError(
+                [
+                    (
+                        param,
+                        f"is a section, not a number: name one setting in it, e.g. "
+                        f"{param}.{example}",
+                    )
+                ]
+            )
         return float(sum(value.values()))
     return float(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _is_whole(scenario: Scenario, param: str) -> bool:
+    """A parameter that only takes whole numbers (e.g. a number of staff or months)."""
+    raw = _lookup(scenario.to_dict(), param)
+    return isinstance(raw, int) and not isinstance(raw, bool)
 
 
 def _distribution_mean(scenario: Scenario, param: str) -> float:
@@ -166,8 +203,10 @@ _MONTHLY_METRIC = re.compile(r"^(survival|breakeven)_(\d+)$")
 def metric_values(results: Results, metric: str) -> pd.Series:
     """Per-replication values of a metric (index ``rep``); their mean is the estimate.
 
-    - ``survival_<m>``: 1 if still trading at the end of month m (m capped at the horizon);
-    - ``breakeven_<m>``: 1 if it had started covering its costs by month m;
+    - ``survival_<m>``: 1 if still trading at the end of month m (1 <= m <= the horizon:
+      a later month was never simulated, so it is refused rather than measured at the
+      horizon under the wrong name);
+    - ``breakeven_<m>``: 1 if it had started covering its costs by month m (same months);
     - ``breakeven_month``: the month it started covering its costs (horizon + 1 if never,
       so that "sooner" stays comparable);
     - ``operating_result``: mean monthly income earned less costs (owner's minimum
@@ -176,13 +215,13 @@ def metric_values(results: Results, metric: str) -> pd.Series:
       ``price_per_hour``, ``declined``: as in :meth:`Results.metrics`;
     - any of these with ``_p50``: the same values, summarised by their median.
     """
-    _check_metric(metric)
+    _check_metric(metric, results.horizon)
     metric = metric.removesuffix(MEDIAN)
     runs = results.runs
     index = pd.Index(runs["rep"].to_numpy(), name="rep")
     match = _MONTHLY_METRIC.match(metric)
     if match:
-        kind, month = match.group(1), min(int(match.group(2)), results.horizon)
+        kind, month = match.group(1), int(match.group(2))
         if kind == "survival":
             failed = runs["failed"].to_numpy(bool)
             when = pd.to_numeric(runs["failure_month"], errors="coerce").to_numpy(float)
@@ -221,13 +260,28 @@ def _label(metric: str) -> str:
     return metric_label(metric)
 
 
-def _check_metric(metric: str) -> None:
-    """Fail before any simulation when a metric name does not exist."""
-    metric = metric.removesuffix(MEDIAN)
-    if metric in RUN_METRICS or metric in ("operating_result", "breakeven_month"):
+def _check_metric(metric: str, horizon: int | None = None, argument: str = "metric") -> None:
+    """Fail before any simulation when a metric does not exist, or names a month outside
+    the simulated ``horizon`` (checked when given); errors name ``argument``."""
+    if not isinstance(metric, str):
+        raise InputError(
+            f"{argument}: must be a metric's name such as 'survival_36', got {metric!r}"
+        )
+    name = metric.removesuffix(MEDIAN)
+    if name in RUN_METRICS or name in ("operating_result", "breakeven_month"):
         return
-    if _MONTHLY_METRIC.match(metric):
+    match = _MONTHLY_METRIC.match(name)
+    if match:
+        month = int(match.group(2))
+        if month < 1:
+            raise InputError(f"{argument}: {metric}: months are counted from 1, got month {month}")
+        if horizon is not None and month > horizon:
+            raise InputError(
+                f"{argument}: {metric}: month {month} is beyond the horizon of {horizon} months; "
+                f"use a month up to {horizon} or simulate more months"
+            )
         return
+    metric = name
     choices = ", ".join(
         [
             "survival_<month>",
@@ -238,7 +292,54 @@ def _check_metric(metric: str) -> None:
             "any of these + _p50 for the median",
         ]
     )
-    raise ScenarioError([("metric", f"unknown metric {metric!r}; use one of {choices}")])
+    raise InputError(f"{argument}: unknown metric {metric!r}; use one of {choices}")
+
+
+def default_metric(months: int) -> str:
+    """Survival at 3 years, or at the horizon when that is shorter: named by the month it
+    measures, so a label never claims a month that was not simulated."""
+    return f"survival_{min(36, months)}"
+
+
+def _check_scenario(scenario: Any) -> None:
+    if not isinstance(scenario, Scenario):
+        raise InputError(
+            f"scenario: expected a sim.Scenario (e.g. from sim.load_scenario), "
+            f"got {type(scenario).__name__}"
+        )
+
+
+def _check_run_args(reps: Any, seed: Any, workers: Any) -> None:
+    """Replications, seed and workers as the Python API gets them, checked up front: a
+    float seed would be truncated and a bool taken for 0 or 1 without a word."""
+    if isinstance(reps, bool) or not isinstance(reps, int | np.integer) or reps < 2:
+        raise InputError(
+            f"reps: must be a whole number >= 2 (a 95% interval needs two), got {reps!r}"
+        )
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        raise InputError(f"seed: must be a whole number >= 0 or None, got {seed!r}")
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1
+    ):
+        raise InputError(f"workers: must be a whole number >= 1 or None, got {workers!r}")
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        return False
+    return math.isfinite(float(value))
+
+
+def _variant(scenario: Scenario, param: str, value: float, argument: str) -> Scenario:
+    """``with_value``, with a value the parameter cannot take blamed on the argument that
+    produced it (bounds, delta, values) rather than reported as a broken scenario."""
+    try:
+        return with_value(scenario, param, value)
+    except ScenarioError as exc:
+        reasons = "; ".join(message for _, message in exc.problems)
+        raise InputError(f"{argument}: {param} cannot be {value:g} ({reasons})") from None
 
 
 # --- sensitivity ---------------------------------------------------------------------------
@@ -250,7 +351,7 @@ def sensitivity(
     delta: float = 0.2,
     reps: int = 300,
     seed: int | None = None,
-    metric: str = DEFAULT_METRIC,
+    metric: str | None = None,
     values: dict[str, tuple[float, float]] | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
@@ -259,21 +360,73 @@ def sensitivity(
     """Move each parameter down and up by ``delta`` (or to given low/high values) and report
     the paired change in ``metric`` with 95% CIs, largest swing first.
 
+    ``metric`` defaults to survival at 3 years, or at the horizon if that is shorter (named
+    by the month it measures). Of the default parameters, those at 0 in this scenario are
+    left out (a share of 0 is 0) and named in ``attrs["skipped"]``; a parameter asked for by
+    name that is 0 is an error. low_value and high_value are the values run: a whole-number
+    parameter is rounded.
+
     Columns: param, base_value, low_value, high_value, base, low, high, low_effect,
     low_lower, low_upper, high_effect, high_lower, high_upper, swing.
     """
-    if not 0 < delta < 1:
-        raise ScenarioError([("delta", f"must be between 0 and 1, got {delta}")])
+    _check_scenario(scenario)
+    if not _finite(delta) or not 0 < delta < 1:
+        raise InputError(f"delta: must be a share between 0 and 1 (0.2 = 20%), got {delta!r}")
+    _check_run_args(reps, seed, workers)
+    if metric is None:
+        metric = default_metric(scenario.run.months)
     _check_metric(metric)
+    if isinstance(params, str):
+        params = [params]  # one parameter given as text, not a list of its letters
+    chosen = bool(params)
     params = list(params) if params else list(DEFAULT_PARAMS)
-    values = values or {}
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for param in params:
+        if param in seen:
+            raise ScenarioError([(param, "given twice: each parameter is varied once")])
+        seen.add(param)
+    values = dict(values or {})
+    for param in values:
+        if param not in seen:
+            raise InputError(f"values: given for {param!r}, which is not among the parameters")
     variants: list[Scenario] = [scenario]
     points: list[tuple[str, float, float, float]] = []
     for param in params:
         base = base_value(scenario, param)
-        low, high = values.get(param, (base * (1 - delta), base * (1 + delta)))
-        variants += [with_value(scenario, param, low), with_value(scenario, param, high)]
-        points.append((param, base, low, high))
+        if param in values:
+            pair = values[param]
+            if not isinstance(pair, tuple | list) or len(pair) != 2 or not all(map(_finite, pair)):
+                raise InputError(
+                    f"values: {param} needs two finite numbers (low, high), got {pair!r}"
+                )
+            low, high, argument = float(pair[0]), float(pair[1]), "values"
+        elif base == 0 and not chosen:
+            skipped.append(param)  # a default left at 0 here: listed in attrs, not shown as 0
+            continue
+        elif base == 0:
+            raise ScenarioError(
+                [
+                    (
+                        param,
+                        "is 0 in this scenario, so moving it by a share leaves it at 0 (an "
+                        "effect of 0 that means nothing); give its low and high values instead",
+                    )
+                ]
+            )
+        else:
+            low, high = sorted((base * (1 - delta), base * (1 + delta)))
+            argument = "delta"
+        low_variant = _variant(scenario, param, low, argument)
+        high_variant = _variant(scenario, param, high, argument)
+        variants += [low_variant, high_variant]
+        # report the values actually run (a whole-number parameter is rounded)
+        points.append(
+            (param, base, base_value(low_variant, param), base_value(high_variant, param))
+        )
+    if not points:
+        raise InputError("params: every default parameter is 0 in this scenario; name some")
+    _check_metric(metric, scenario.run.months)  # after the parameters: their errors first
     comparison = compare(
         variants,
         reps=reps,
@@ -310,6 +463,7 @@ def sensitivity(
     table = pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable")
     table.attrs["metric"] = metric
     table.attrs["metric_label"] = _label(metric)
+    table.attrs["skipped"] = skipped
     return table.reset_index(drop=True)
 
 
@@ -320,6 +474,13 @@ def _nan0(value: float) -> float:
 # --- goal-seeking --------------------------------------------------------------------------
 
 
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:  # e.g. "1.2.3", which the pattern lets through
+        return None
+
+
 @dataclass(frozen=True)
 class Target:
     """A condition on a metric, e.g. ``survival_36 >= 0.8``."""
@@ -328,20 +489,30 @@ class Target:
     op: str
     value: float
 
+    def __post_init__(self) -> None:
+        """Checked here too, so a Target built in code is held to what parse accepts."""
+        if self.op not in _OPS:
+            raise InputError(
+                f"target: unknown comparison {self.op!r}; use one of {', '.join(_OPS)}"
+            )
+        if not _finite(self.value):
+            raise InputError(f"target: the value must be a finite number, got {self.value!r}")
+        _check_metric(self.metric, argument="target")
+        if _MONTHLY_METRIC.match(self.metric.removesuffix(MEDIAN)) and not 0 <= self.value <= 1:
+            raise InputError(
+                f"target: {self.metric} is a share between 0 and 1 (0.8 = 80%), got {self.value:g}"
+            )
+
     @classmethod
     def parse(cls, text: str) -> Target:
-        match = _TARGET.match(text)
-        if not match:
-            raise ScenarioError(
-                [
-                    (
-                        "target",
-                        f"expected METRIC OP VALUE such as 'survival_36>=0.8', got {text!r}",
-                    )
-                ]
+        match = _TARGET.match(text) if isinstance(text, str) else None
+        value = _number(match.group(3)) if match else None
+        if match is None or value is None:
+            raise InputError(
+                f"target: expected METRIC OP VALUE such as 'survival_36>=0.8', got {text!r}"
             )
-        metric, op, value = match.groups()
-        return cls(metric, op, float(value))
+        metric, op, _ = match.groups()
+        return cls(metric, op, value)
 
     def met(self, value: float) -> bool:
         return not math.isnan(value) and _OPS[self.op](value, self.value)
@@ -387,16 +558,49 @@ def goal_seek(
     95% band crosses the target on the grid. If no value in the bounds meets the target, or
     every value does, the answer says so instead of extrapolating.
     """
+    _check_scenario(scenario)
     target = Target.parse(target) if isinstance(target, str) else target
-    _check_metric(target.metric)
+    if not isinstance(target, Target):
+        raise InputError(f"target: expected text such as 'survival_36>=0.8', got {target!r}")
+    _check_metric(target.metric, scenario.run.months, argument="target")
+    _check_run_args(reps, seed, workers)
+    if isinstance(grid, bool) or not isinstance(grid, int | np.integer) or grid < 3:
+        raise InputError(f"grid: must be a whole number >= 3, got {grid!r}")
     base = base_value(scenario, param)
-    lo, hi = bounds if bounds is not None else (base * 0.5, base * 1.5)
-    if not lo < hi:
-        raise ScenarioError([("bounds", f"need low < high, got {lo:g}, {hi:g}")])
-    tolerance = tolerance if tolerance is not None else (hi - lo) / 100
-    if tolerance <= 0:
-        raise ScenarioError([("tolerance", f"must be > 0, got {tolerance:g}")])
-    xs = list(np.linspace(lo, hi, max(3, grid)))
+    whole = _is_whole(scenario, param)
+    if bounds is None:
+        if base == 0:
+            raise InputError(
+                f"bounds: {param} is 0 in this scenario, so the default search range (half to "
+                "one and a half times it) is empty; give the bounds"
+            )
+        lo, hi = sorted((base * 0.5, base * 1.5))
+    else:
+        if isinstance(bounds, str) or not hasattr(bounds, "__len__") or len(bounds) != 2:
+            raise InputError(f"bounds: expected two numbers (low, high), got {bounds!r}")
+        if not all(_finite(b) for b in bounds):
+            raise InputError(f"bounds: bounds must be finite numbers, got {bounds!r}")
+        lo, hi = float(bounds[0]), float(bounds[1])
+        if not lo < hi:
+            raise InputError(f"bounds: need low < high, got {lo:g}, {hi:g}")
+    if whole:
+        lo, hi = math.ceil(lo), math.floor(hi)
+        if not lo < hi:
+            raise InputError(
+                f"bounds: {param} is a whole number and no two whole numbers lie between the "
+                "bounds; widen them"
+            )
+    for end in (lo, hi):
+        _variant(scenario, param, end, "bounds")
+    if tolerance is None:
+        tolerance = (hi - lo) / 100
+    elif not _finite(tolerance) or tolerance <= 0:
+        raise InputError(f"tolerance: must be a finite number > 0, got {tolerance!r}")
+    if whole:
+        tolerance = max(float(tolerance), 1.0)  # whole numbers: the answer is exact
+        xs = sorted({float(round(x)) for x in np.linspace(lo, hi, grid)})
+    else:
+        xs = [float(x) for x in np.linspace(lo, hi, grid)]
     evaluate = _Evaluator(scenario, param, target.metric, reps, seed, workers, scheduler)
     curve = evaluate.many(xs, progress)
     met = [target.met(m) for m in curve["mean"]]
@@ -432,7 +636,7 @@ def goal_seek(
     bad, good = (xs[i], xs[i + 1]) if met[i + 1] else (xs[i + 1], xs[i])
     direction = "at least" if good > bad else "at most"
     while abs(good - bad) > tolerance:
-        middle = (good + bad) / 2
+        middle = float(math.floor((good + bad) / 2)) if whole else (good + bad) / 2
         mean = evaluate.one(middle)
         if target.met(mean):
             good = middle

@@ -217,11 +217,50 @@ def test_a_rule_across_fields_is_explained() -> None:
     assert "must be regulated" in errors(at)
 
 
+@pytest.mark.parametrize(
+    ("name", "typed", "message"),
+    [
+        ("channels.self_funder.price_per_hour", -5.0, "must be >= 0, got -5.0"),
+        ("business.start_cash", -1.0, "must be >= 0, got -1.0"),
+        ("run.months", 0, "must be >= 1, got 0"),
+        ("support.loan_term_months", 0, "must be >= 1, got 0"),
+    ],
+)
+def test_a_typed_value_outside_its_range_is_kept_listed_and_blocks_run(
+    name: str, typed: float, message: str
+) -> None:
+    # Widgets used to carry min_value: Streamlit clamped the typed value (the browser kept
+    # the old one), so the run silently used a value the user had not typed.
+    at = open_page(PLAN)
+    at.number_input(key=field(name)).set_value(typed).run()
+    assert not at.exception
+    assert at.number_input(key=field(name)).value == typed  # kept, not clamped
+    assert message in errors(at)
+    assert "cannot run until these are fixed" in errors(at)
+    assert at.button(key="plan.run").disabled
+    at.switch_page("pages/9_About_the_model.py").run()
+    at.switch_page(PLAN).run()
+    assert at.number_input(key=field(name)).value == typed  # still there after a visit
+    assert at.button(key="plan.run").disabled
+
+
+def test_replications_outside_their_range_are_kept_and_block_run() -> None:
+    at = open_page(PLAN)
+    at.number_input(key=S.REPS).set_value(5).run()
+    assert at.number_input(key=S.REPS).value == 5
+    assert "Replications**: must be from 10 to 20,000, got 5" in errors(at)
+    assert at.button(key="plan.run").disabled
+    at.number_input(key=S.REPS).set_value(50).run()
+    assert not at.error and not at.button(key="plan.run").disabled
+
+
 BAD_FILES = {
     "syntax": (b"[business\nstart_cash = 1", "syntax error"),
     "value": (b"[staff]\nwage_per_hour = -12.0\n", "staff.wage_per_hour"),
     "misspelt": (b"[staff]\nwage_per_hr = 12.0\n", "did you mean 'wage_per_hour'"),
     "binary": (b"\xff\xfe\x00\x81garbage", "not a text (UTF-8) file"),
+    "deeply nested": (b"x = " + b"[" * 100_000 + b"]" * 100_000, "too deeply"),
+    "utf-16": ("[business]\nname = 'x'\n".encode("utf-16"), "looks like UTF-16"),
 }
 
 
@@ -253,6 +292,14 @@ def test_a_good_upload_becomes_the_plan() -> None:
     assert at.number_input(key=field("business.start_cash")).value == 12000.0
     assert at.text_input(key=field("business.name")).value == "My plan"
     assert at.selectbox(key=S.CHOICE).value == S.UPLOAD_CHOICE
+
+
+def test_an_upload_with_a_byte_order_mark_is_accepted() -> None:
+    at = open_page(PLAN)
+    text = '\ufeff[business]\nname = "BOM plan"\nstart_cash = 9000.0\n'.encode()
+    at.file_uploader(key=S.UPLOAD).set_value(("bom.toml", text, "application/toml")).run()
+    assert not at.exception and not at.error
+    assert at.text_input(key=field("business.name")).value == "BOM plan"
 
 
 def test_choosing_another_scenario_loads_it() -> None:

@@ -128,3 +128,37 @@ def test_about_page_names_mechanisms_sources_and_limits() -> None:
         "Limits: what the model does not do",
     ]
     assert len(at.expander) == 9
+
+
+# --- a typed value outside its range is kept, shown, and holds the button back -------------
+
+
+@pytest.mark.parametrize(
+    ("path", "key", "typed", "message"),
+    [
+        (SUPPORT, "support.months", 5, "must be from 12 to 240, got 5"),
+        (SUPPORT, "support.reps", 100_000, "must be from 10 to 5,000, got 100,000"),
+        (SUPPORT, "support.grant_amount", -500.0, "must be at least 0, got -500"),
+        (SUPPORT, "support.loan_apr", 1.5, "must be from 0 to 1, got 1.5"),
+        (POLICY, "policy.seed", -1, "must be at least 0, got -1"),
+        (POLICY, "policy.rate", -2.0, "must be at least 0, got -2"),
+        ("pages/4_What_must_be_true.py", "whatif.months", 300, "must be from 12 to 240"),
+    ],
+    ids=["months", "reps", "grant", "apr", "seed", "council rate", "what-if months"],
+)
+def test_an_out_of_range_value_is_kept_and_blocks_the_comparison(
+    path: str, key: str, typed: float, message: str
+) -> None:
+    # These inputs used to carry min_value/max_value: Streamlit clamped a typed value (the
+    # browser kept the old one), so the comparison ran on a number nobody typed.
+    at = page(path)
+    at.number_input(key=key).set_value(typed).run()
+    assert not at.exception, at.exception
+    assert at.number_input(key=key).value == typed
+    shown = "\n".join(e.value for e in at.error)
+    assert message in shown
+    buttons = [b for b in at.button if b.key.endswith(".run")]
+    assert buttons and all(b.disabled for b in buttons)
+    at.switch_page(ABOUT).run()
+    at.switch_page(path).run()
+    assert at.number_input(key=key).value == typed  # kept across a visit to another page

@@ -56,11 +56,31 @@ def test_tornado_ranks_the_chosen_assumptions():
 
 
 def test_goal_seek_finds_a_price_and_says_when_out_of_reach():
-    at = goal(whatif_page(), "survival_36", 0.7, 10.0, 60.0)  # at the 24-month horizon
-    assert at.success and "gives survival_36 >= 0.7" in at.success[0].value
+    at = goal(whatif_page(), "survival_12", 0.7, 10.0, 60.0)
+    assert at.success and "gives survival_12 >= 0.7" in at.success[0].value
     assert len(at.get("plotly_chart")) == 1
-    at = goal(at, "survival_36", 0.999, 5.0, 6.0)
+    at = goal(at, "survival_12", 0.999, 5.0, 6.0)
     assert at.warning and "not reachable" in at.warning[0].value
+
+
+def test_survival_beyond_the_horizon_is_not_offered():
+    # It used to be measured at the horizon under the later month's name.
+    at = whatif_page()  # 24 months
+    for key in ("whatif.tornado.metric", "whatif.goal.metric"):
+        options = at.selectbox(key=key).options
+        assert "chance still trading at 1 year" in options
+        assert "chance still trading at 3 years" not in options
+    at.number_input(key="whatif.months").set_value(36).run()
+    assert "chance still trading at 3 years" in at.selectbox(key="whatif.goal.metric").options
+    at.selectbox(key="whatif.goal.metric").set_value("survival_36").run()
+    at.number_input(key="whatif.months").set_value(24).run()  # the choice no longer exists
+    assert not at.exception, at.exception
+    assert at.selectbox(key="whatif.goal.metric").value != "survival_36"
+
+
+def test_bounds_the_assumption_cannot_take_name_it():
+    at = goal(whatif_page(), "survival_12", 0.5, -10.0, 20.0)
+    assert at.error and f"bounds: {PRICE} cannot be -10" in at.error[0].value
 
 
 def test_bad_bounds_give_a_message_not_a_traceback():
@@ -75,3 +95,14 @@ def test_page_starts_from_the_plan_page_edits():
     at.switch_page(WHATIF).run()
     assert not at.exception, at.exception
     assert "41" in " ".join(c.value for c in at.caption)
+
+
+def test_assumptions_at_zero_in_the_plan_are_not_preselected():
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+    at.switch_page(PLAN).run()
+    referrals = "channels.direct_payment.referrals_per_month"
+    at.number_input(key=field(referrals)).set_value(0.0).run()
+    at.switch_page(WHATIF).run()
+    assert not at.exception, at.exception
+    chosen = at.multiselect(key="whatif.tornado.params").value
+    assert PRICE in chosen and referrals not in chosen

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 import sim
+from sim.errors import InputError
 from sim.validation import ScenarioError
-from sim.whatif import Target, base_value, goal_seek, sensitivity, with_value
+from sim.whatif import Target, base_value, goal_seek, metric_values, sensitivity, with_value
 from tests.conftest import CLIENTS, DRAWINGS, FIXED, HOURS, MONTHS, WEEKS
 
 
@@ -121,11 +122,213 @@ def test_bad_parameters_are_named(base, param, problem):
 
 @pytest.mark.parametrize("text", ["survival36>=0.8x", "survival_36 => 0.8", "", "0.8"])
 def test_bad_targets_are_rejected(text):
-    with pytest.raises(ScenarioError):
+    with pytest.raises(InputError, match="^target: "):
         Target.parse(text)
 
 
 def test_unknown_metric_is_rejected_before_running(base):
-    with pytest.raises(ScenarioError) as err:
+    with pytest.raises(InputError) as err:
         goal_seek(base, "staff.wage_per_hour", "happiness>=1", reps=2, workers=1)
     assert "unknown metric" in str(err.value)
+
+
+# --- odd questions get a clear error naming the argument, never a relabelled answer -------
+# Each call below would simulate if the check were missing; ``no_simulation`` makes that a
+# failure, so these tests also prove the checks come before any run.
+
+PRICE = "channels.self_funder.price_per_hour"
+
+
+@pytest.fixture
+def short() -> sim.Scenario:
+    return sim.Scenario().with_overrides({"run.months": 24})
+
+
+@pytest.fixture
+def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("simulated although the input was bad")
+
+    monkeypatch.setattr("sim.whatif.compare", refuse)
+
+
+def _seek(scenario: sim.Scenario, **kwargs: object) -> object:
+    options = {"param": PRICE, "target": "survival_12>=0.5", "reps": 2, "workers": 1}
+    return goal_seek(scenario, **{**options, **kwargs})
+
+
+def _tornado(scenario: sim.Scenario, **kwargs: object) -> object:
+    options = {"params": [PRICE], "reps": 2, "workers": 1, "metric": "final_cash"}
+    return sensitivity(scenario, **{**options, **kwargs})
+
+
+NAN, INF = float("nan"), float("inf")
+GOAL_SEEK_ERRORS = {
+    "month beyond horizon": (
+        {"target": "survival_999>=0.5"},
+        "target: survival_999: month 999 is beyond the horizon of 24 months",
+    ),
+    "breakeven month beyond horizon": (
+        {"target": "breakeven_25>=0.5"},
+        "target: breakeven_25: month 25 is beyond",
+    ),
+    "median beyond horizon": ({"target": "survival_36_p50>=0.5"}, "target: survival_36_p50"),
+    "month zero": ({"target": "survival_0>=0.5"}, "target: survival_0: months are counted"),
+    "share above one": ({"target": "survival_12>=80"}, "target: survival_12 is a share"),
+    "infinite target": (
+        {"target": "final_cash>=1e999"},
+        "target: the value must be a finite number",
+    ),
+    "malformed number": ({"target": "final_cash>=1.2.3"}, "target: expected METRIC OP VALUE"),
+    "not a condition": ({"target": "x"}, "target: expected METRIC OP VALUE"),
+    "target not text": ({"target": 0.8}, "target: expected text"),
+    "tolerance nan": ({"tolerance": NAN}, "tolerance: must be a finite number > 0, got nan"),
+    "tolerance inf": ({"tolerance": INF}, "tolerance: must be a finite number > 0, got inf"),
+    "tolerance negative": ({"tolerance": -1.0}, "tolerance: must be a finite number > 0"),
+    "tolerance zero": ({"tolerance": 0.0}, "tolerance: must be a finite number > 0"),
+    "bounds inf": ({"bounds": (0.0, INF)}, "bounds: bounds must be finite numbers"),
+    "bounds nan": ({"bounds": (NAN, 30.0)}, "bounds: bounds must be finite numbers"),
+    "bounds reversed": ({"bounds": (30.0, 10.0)}, "bounds: need low < high, got 30, 10"),
+    "bounds equal": ({"bounds": (20.0, 20.0)}, "bounds: need low < high"),
+    "bounds one number": ({"bounds": (20.0,)}, "bounds: expected two numbers"),
+    "bounds a bare number": ({"bounds": 20.0}, "bounds: expected two numbers"),
+    "bounds a price cannot take": (
+        {"bounds": (-10.0, 30.0)},
+        f"bounds: {PRICE} cannot be -10 (must be >= 0",
+    ),
+    "run.seed": ({"param": "run.seed"}, "run.seed: not a model assumption"),
+    "run.months": ({"param": "run.months"}, "run.months: not a model assumption"),
+    "a section": ({"param": "costs"}, "costs: is a section, not a number"),
+    "zero with default bounds": (
+        {"param": "support.grant_amount"},
+        "bounds: support.grant_amount is 0 in this scenario",
+    ),
+    "reps zero": ({"reps": 0}, "reps: must be a whole number >= 2"),
+    "reps fraction": ({"reps": 2.5}, "reps: must be a whole number"),
+    "seed fraction": ({"seed": 1.5}, "seed: must be a whole number >= 0 or None, got 1.5"),
+    "seed negative": ({"seed": -1}, "seed: must be a whole number >= 0"),
+    "workers zero": ({"workers": 0}, "workers: must be a whole number >= 1"),
+    "grid too small": ({"grid": 2}, "grid: must be a whole number >= 3"),
+    "whole-number bounds too narrow": (
+        {"param": "business.staff_ceiling", "bounds": (2.2, 2.8)},
+        "bounds: business.staff_ceiling is a whole number",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", GOAL_SEEK_ERRORS, ids=str)
+def test_goal_seek_rejects_odd_questions_by_name(short, no_simulation, case):
+    kwargs, expected = GOAL_SEEK_ERRORS[case]
+    with pytest.raises(InputError) as err:
+        _seek(short, **kwargs)
+    assert expected in str(err.value)
+
+
+SENSITIVITY_ERRORS = {
+    "delta nan": ({"delta": NAN}, "delta: must be a share between 0 and 1"),
+    "delta inf": ({"delta": INF}, "delta: must be a share between 0 and 1"),
+    "delta zero": ({"delta": 0.0}, "delta: must be a share between 0 and 1"),
+    "delta negative": ({"delta": -0.2}, "delta: must be a share between 0 and 1"),
+    "delta one": ({"delta": 1.0}, "delta: must be a share between 0 and 1"),
+    "delta two": ({"delta": 2.0}, "delta: must be a share between 0 and 1 (0.2 = 20%), got 2.0"),
+    "delta beyond a limit": (
+        {"params": ["staff.hire_when_utilisation_above"]},
+        "delta: staff.hire_when_utilisation_above cannot be 1.02 (must be <= 1",
+    ),
+    "metric unknown": ({"metric": "nope"}, "metric: unknown metric 'nope'"),
+    "metric not text": ({"metric": 36}, "metric: must be a metric's name"),
+    "metric beyond horizon": ({"metric": "survival_36"}, "metric: survival_36: month 36 is"),
+    "run.seed": ({"params": ["run.seed"]}, "run.seed: not a model assumption"),
+    "run.start_month_of_year": (
+        {"params": ["run.start_month_of_year"]},
+        "run.start_month_of_year: not a model assumption",
+    ),
+    "unknown": ({"params": ["nope"]}, "nope: unknown parameter"),
+    "empty name": ({"params": [""]}, "param: give a parameter's dotted path"),
+    "twice": ({"params": [PRICE, PRICE]}, f"{PRICE}: given twice"),
+    "zero by name": (
+        {"params": ["support.grant_amount"]},
+        "support.grant_amount: is 0 in this scenario",
+    ),
+    "values for another": (
+        {"values": {"staff.wage_per_hour": (10.0, 14.0)}},
+        "values: given for 'staff.wage_per_hour'",
+    ),
+    "values not finite": ({"values": {PRICE: (20.0, INF)}}, "values: " + PRICE),
+    "values one number": ({"values": {PRICE: 20.0}}, "values: " + PRICE),
+    "values impossible": ({"values": {PRICE: (-1.0, 30.0)}}, f"values: {PRICE} cannot be -1"),
+    "reps one": ({"reps": 1}, "reps: must be a whole number >= 2"),
+    "reps text": ({"reps": "20"}, "reps: must be a whole number"),
+    "seed bool": ({"seed": True}, "seed: must be a whole number"),
+}
+
+
+@pytest.mark.parametrize("case", SENSITIVITY_ERRORS, ids=str)
+def test_sensitivity_rejects_odd_questions_by_name(short, no_simulation, case):
+    kwargs, expected = SENSITIVITY_ERRORS[case]
+    with pytest.raises(InputError) as err:
+        _tornado(short, **kwargs)
+    assert expected in str(err.value)
+
+
+def test_a_non_scenario_is_named(no_simulation):
+    with pytest.raises(InputError, match="^scenario: expected a sim.Scenario"):
+        sensitivity({"run": {}}, reps=2)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="^scenario: expected a sim.Scenario"):
+        goal_seek("plan.toml", PRICE, "survival_12>=0.5", reps=2)  # type: ignore[arg-type]
+
+
+def test_a_target_built_in_code_is_checked_too():
+    with pytest.raises(InputError, match="^target: unknown comparison"):
+        Target("survival_12", "=>", 0.5)
+    with pytest.raises(InputError, match="^target: the value must be a finite number"):
+        Target("final_cash", ">=", float("nan"))
+
+
+def test_metric_values_refuse_a_month_that_was_not_simulated(short):
+    results = sim.run(short, reps=2, workers=1)
+    assert metric_values(results, "survival_24").mean() >= 0  # the horizon itself is fine
+    with pytest.raises(InputError, match="month 25 is beyond the horizon of 24 months"):
+        metric_values(results, "survival_25")
+
+
+def test_the_default_metric_is_named_by_the_month_it_measures(short):
+    table = sensitivity(short, params=[PRICE], reps=3, workers=1)
+    assert table.attrs["metric"] == "survival_24"  # 3 years is beyond a 24-month horizon
+
+
+def test_default_parameters_at_zero_are_skipped_and_named(short):
+    zero = short.with_overrides({"channels.direct_payment.referrals_per_month": 0.0})
+    table = sensitivity(zero, reps=2, workers=1, metric="final_cash")
+    assert "channels.direct_payment.referrals_per_month" not in set(table["param"])
+    assert table.attrs["skipped"] == ["channels.direct_payment.referrals_per_month"]
+
+
+def test_a_whole_number_parameter_reports_the_values_it_ran(short):
+    table = sensitivity(
+        short, params=["owner.months_below_min_before_exit"], reps=2, workers=1, metric="final_cash"
+    )
+    row = table.iloc[0]
+    assert (row["low_value"], row["high_value"]) == (5.0, 7.0)  # 6 -/+ 20%, rounded
+
+
+def test_a_single_parameter_given_as_text_is_one_parameter(short):
+    table = sensitivity(short, params=PRICE, reps=2, workers=1, metric="final_cash")
+    assert list(table["param"]) == [PRICE]
+
+
+def test_goal_seek_on_a_whole_number_parameter_answers_a_value_it_ran(short):
+    # It used to bisect to a fraction (say 4.3) that was run as 4 and reported as 4.3.
+    answer = goal_seek(
+        short,
+        "owner.months_below_min_before_exit",
+        "survival_24>=0.6",
+        bounds=(1, 24),
+        reps=30,
+        workers=1,
+    )
+    assert answer.reachable and answer.value is not None
+    assert float(answer.value).is_integer()
+    assert all(float(v).is_integer() for v in answer.curve["value"])
+    curve = answer.curve.set_index("value")["mean"]
+    assert curve[answer.value] >= 0.6 > curve[answer.value - 1]  # the boundary, exactly
