@@ -561,9 +561,19 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError([("file", f"no such file: {path}")]) from None
     except IsADirectoryError:
         raise ScenarioError([("file", f"{path} is a folder, not a scenario file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([("file", f"cannot read {path}: {exc}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([("file", _not_utf8(path, exc))]) from None
+    except OSError as exc:
+        raise ScenarioError([("file", f"cannot read {path}: {exc.strerror or exc}")]) from None
     return loads_scenario(text, source=str(path))
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+    hint = " (it looks like UTF-16)" if exc.object[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+    return (
+        f"{path} is not UTF-8 text{hint}: byte 0x{exc.object[exc.start]:02x} at position "
+        f"{exc.start}; save it as UTF-8"
+    )
 
 
 def loads_scenario(text: str, source: str = "<text>") -> Scenario:
