@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import sim
+
+# Hypothesis profiles. "ci" (the default, used by `make test`) is derandomised: the same
+# examples on every run and machine, no example database, no deadline (the model's run time
+# varies with the scenario drawn). "fuzz" explores many more, random examples locally:
+# HYPOTHESIS_PROFILE=fuzz .venv/bin/python -m pytest tests/test_model_properties.py
+_SLOW_OK = [HealthCheck.too_slow]
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=_SLOW_OK,
+)
+settings.register_profile("fuzz", max_examples=2000, deadline=None, suppress_health_check=_SLOW_OK)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.toml"))

@@ -101,8 +101,17 @@ def test_staff_and_continuity(results: experiment.Results) -> None:
     fig = charts.staff_and_continuity(results)
     assert names(fig) == ["Employees", "Continuity of care"]
     assert fig.data[1].yaxis == "y2"
-    continuity = np.asarray(fig.data[1].y, dtype=float)
-    assert np.nanmin(continuity) >= 0 and np.nanmax(continuity) <= 1
+    # independently: each month's mean over the futures trading of staff, and of the share
+    # of hours given by the regular carer (months with no hours delivered left out)
+    monthly = results.monthly
+    delivered = monthly["hours_delivered"].astype(float)
+    share = (monthly["hours_regular"] / delivered).where(delivered > 0)
+    expected = share.groupby(monthly["month"]).mean()
+    np.testing.assert_array_equal(np.asarray(fig.data[1].x), expected.index)
+    np.testing.assert_allclose(np.asarray(fig.data[1].y, dtype=float), expected, rtol=1e-6)
+    staff = monthly.groupby("month")["staff"].mean()
+    np.testing.assert_allclose(np.asarray(fig.data[0].y, dtype=float), staff, rtol=1e-6)
+    assert expected.notna().any() and 0 < expected.min() < 1, "continuity below 1 in some month"
 
 
 def test_referrals_by_channel(results: experiment.Results) -> None:

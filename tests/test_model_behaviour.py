@@ -26,13 +26,30 @@ def test_no_referrals_means_no_clients_and_no_income(base):
 
 
 def test_no_referrals_fails_when_cash_runs_out(base):
-    """With no income the business fails, and by insolvency or owner exit, never by luck."""
+    """With no income the cash path is deterministic, so the month the cash runs out is
+    worked out by hand from the defaults.
+
+    Start cash 8000, start-up costs 2500. Each month: phone 90 + accountant 80 + marketing 50
+    = 220. Month 1 also prepays the year's fees, insurance 1200 + CQC 926 = 2126. The owner
+    draws up to 1200 from cash above the 500 reserve and the fees set aside for next year
+    (2126 x (m - 1) / 12 in pence, rounded down: 0, 177.16, 354.33, 531.50, ...).
+      m1: 8000 - 2500 - 220 - 2126 = 3154.00, draws 1200          -> 1954.00
+      m2: 1954 - 220 = 1734.00, draws 1734 - 500 - 177.16 = 1056.84 -> 677.16 (lean 1)
+      m3: 457.16, nothing above reserve + set-aside                  (lean 2)
+      m4: 237.16 (lean 3), m5: 17.16 (lean 4),
+      m6: -202.84 < 0 (overdraft 0): insolvent in month 6, before the 6th lean month.
+    """
     run = sim.simulate(base.with_overrides(NO_REFERRALS), 0)
+    monthly = run.monthly
     assert run.outcome.failed
-    assert run.outcome.failure_cause in {"insolvency", "owner_exit"}
-    assert run.outcome.failure_month == len(run.monthly)
-    assert not run.monthly["trading"].iloc[-1]
-    assert run.monthly["trading"].iloc[:-1].all()
+    assert run.outcome.failure_cause == "insolvency"
+    assert run.outcome.failure_month == 6
+    assert monthly["cash_close"].tolist() == pytest.approx(
+        [1954.00, 677.16, 457.16, 237.16, 17.16, -202.84], abs=0.005
+    )
+    assert monthly["drawings"].tolist() == pytest.approx([1200, 1056.84, 0, 0, 0, 0], abs=0.005)
+    assert monthly["trading"].tolist() == [True] * 5 + [False]
+    assert run.outcome.final_cash == pytest.approx(-202.84, abs=0.005)
 
 
 def test_huge_start_cash_is_never_insolvent(base):
@@ -167,21 +184,39 @@ def test_day_activities_fill_places_not_hours(base):
     assert per_hour == pytest.approx(45.0 / 5.0)
 
 
+STAFF = 20  # workers per replication: each one an independent trial
+
+
 def test_staff_shortfall_raises_turnover(base):
-    """Mechanism 4: staff offered few hours leave more often."""
+    """Mechanism 4: staff offered few hours leave more often.
+
+    The weekly leaving hazard is h = -ln(1 - 0.25) / 52 x (1 + 2 x shortfall share). With no
+    clients, a zero-hours worker is offered nothing (shortfall 1, hazard 3h); a worker
+    contracted for the 25 hours they want has no shortfall (hazard h). Over the 52 weekly
+    settlements before month 12 closes, a worker stays with probability exp(-52 x hazard):
+    0.75 ** 3 = 0.421875 without hours, 0.75 with them. With no referrals nobody is hired.
+    """
     common = {
+        **NO_REFERRALS,
         "business.start_cash": 1e7,
-        "staff.initial_staff": 4,
-        "business.staff_ceiling": 4,
+        "staff.initial_staff": STAFF,
+        "business.staff_ceiling": STAFF,
         "staff.hire_when_utilisation_above": 1.0,
+        "staff.desired_hours_per_week": 25.0,
+        "run.months": 12,
     }
-    quiet = base.with_overrides({**common, **NO_REFERRALS})
-    busy = base.with_overrides({**common, "channels.self_funder.referrals_per_month": 8.0})
+    quiet = base.with_overrides({**common, "staff.contract": "zero_hours"})
+    contracted = base.with_overrides(
+        {**common, "staff.contract": "contracted", "staff.contracted_hours_per_week": 25.0}
+    )
+    reps = 100
 
-    def leaving_rate(scenario: sim.Scenario) -> float:
-        """Leavers per staff-month: exposure differs, so compare rates, not counts."""
-        runs = [sim.simulate(scenario, r).monthly for r in range(20)]
-        return sum(m["leavers"].sum() for m in runs) / sum(m["staff"].sum() for m in runs)
+    def stayed(scenario: sim.Scenario) -> float:
+        """Share of the initial staff still in post at the end of month 12."""
+        runs = [sim.simulate(scenario, r).monthly for r in range(reps)]
+        assert all(m["hires"].sum() == 0 for m in runs)
+        return sum(m["staff"].iloc[-1] for m in runs) / (STAFF * reps)
 
-    # turnover 25% a year is about 0.024 a month; with no hours at all it is 3 times that
-    assert leaving_rate(quiet) > 2 * leaving_rate(busy)
+    for scenario, expected in ((quiet, 0.75**3), (contracted, 0.75)):
+        se = (expected * (1 - expected) / (STAFF * reps)) ** 0.5  # 2000 independent workers
+        assert stayed(scenario) == pytest.approx(expected, abs=4 * se)

@@ -241,10 +241,17 @@ def test_bad_scenario_cli(tmp_path: Path, text: str, path: str, fragment: str) -
     assert "OK" not in result.stdout
 
 
-def test_bad_scenario_cases_are_distinct() -> None:
-    assert len(BAD_SCENARIOS) >= 14
-    assert len({case[0] for case in BAD_SCENARIOS}) == len(BAD_SCENARIOS)
-    assert len({case[1] for case in BAD_SCENARIOS}) == len(BAD_SCENARIOS)
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [case[1:3] for case in BAD_SCENARIOS if case[1] not in (MISSING, DIRECTORY)],
+    ids=[case[0] for case in BAD_SCENARIOS if case[1] not in (MISSING, DIRECTORY)],
+)
+def test_one_mistake_gives_one_problem(text: str, path: str) -> None:
+    """Each bad file holds one mistake: it is reported once, at its own path, with no echo
+    from other members of a distribution union or from sections that are fine."""
+    with pytest.raises(sim.ScenarioError) as info:
+        sim.loads_scenario(text)
+    assert [p for p, _ in info.value.problems] == [path]
 
 
 def test_toml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
