@@ -117,7 +117,9 @@ def _quiet_dask(scheduler: str | None) -> None:
     if scheduler is not None:
         import distributed  # noqa: F401 - configures the "distributed" loggers on import
 
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name.startswith("distributed"):  # "distributed.client" has its own level
+                logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _cap_workers(workers: int | None, scheduler: str | None) -> None:

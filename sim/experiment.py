@@ -264,20 +264,26 @@ def _stop_pool(pool: ProcessPoolExecutor, processes: list[Any]) -> int:
 
 
 def _exit_causes(processes: list[Any]) -> str:
-    """How dead workers ended, e.g. "killed by SIGKILL", for the message about them."""
-    causes = []
+    """How dead workers ended, e.g. "was killed by SIGKILL", for the message about them.
+
+    The pool itself sends SIGTERM to the other workers once one has died, so SIGTERM is only
+    named when nothing else explains the deaths.
+    """
+    causes = set()
     for process in processes:
         code = process.exitcode
         if code is None or code == 0:
             continue
         if code < 0:
             try:
-                causes.append(f"killed by {signal.Signals(-code).name}")
+                causes.add(f"was killed by {signal.Signals(-code).name}")
             except ValueError:
-                causes.append(f"killed by signal {-code}")
+                causes.add(f"was killed by signal {-code}")
         else:
-            causes.append(f"exit code {code}")
-    return ", ".join(sorted(set(causes))) or "ended abruptly"
+            causes.add(f"exited with code {code}")
+    if len(causes) > 1:
+        causes.discard("was killed by SIGTERM")
+    return " and ".join(sorted(causes)) or "ended abruptly"
 
 
 def _run_pool(
@@ -337,7 +343,7 @@ def _lost_message(
         + format_ranges(ranges)
         for job, ranges in sorted(by_job.items())
     )
-    return f"{count:,} replications ({where}) were lost: a worker process {cause}"
+    return f"{count:,} replications ({where}) did not finish: a worker process {cause}"
 
 
 def _execute_local(
@@ -368,9 +374,7 @@ def _execute_local(
         )
         lost, cause = _run_pool(scenarios, tasks, lost, outputs, workers, tally)
         if lost:
-            raise RunFailed(
-                _lost_message(scenarios, tasks, lost, cause) + ", again after one retry"
-            )
+            raise RunFailed(_lost_message(scenarios, tasks, lost, cause) + " (after one retry)")
     return _by_job(tasks, outputs, len(scenarios))
 
 
@@ -452,7 +456,8 @@ def _execute_dask(
             future.release()
     except KeyboardInterrupt as exc:
         _close_client(client, futures)
-        raise interrupted_from(exc, tally.done, tally.total, 0) from None
+        cancelled = f"cancelled the run's tasks on the Dask scheduler at {address}"
+        raise interrupted_from(exc, tally.done, tally.total, 0, cancelled) from None
     except BaseException as exc:
         lost = client.status != "running" or _is_connection_loss(exc)
         _close_client(client, futures)

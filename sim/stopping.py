@@ -19,6 +19,7 @@ class Interrupted(KeyboardInterrupt):
         done: Replications finished before the stop (None if the run had not started).
         total: Replications asked for.
         workers: Worker processes that were stopped.
+        stopped: What was stopped, when not local workers (e.g. tasks on a Dask cluster).
     """
 
     def __init__(
@@ -27,8 +28,10 @@ class Interrupted(KeyboardInterrupt):
         done: int | None = None,
         total: int | None = None,
         workers: int = 0,
+        stopped: str | None = None,
     ) -> None:
         super().__init__(signum, done, total, workers)
+        self.stopped = stopped
         self.signum = int(signum)
         self.done = done
         self.total = total
@@ -43,11 +46,15 @@ class Interrupted(KeyboardInterrupt):
         """One line: what was stopped, and how far the run had got."""
         name = signal.Signals(self.signum).name
         plural = "es" if self.workers != 1 else ""
-        stopped = f"stopped {self.workers} worker process{plural}" if self.workers else "stopped"
+        stopped = self.stopped or (
+            f"stopped {self.workers} worker process{plural}" if self.workers else "stopped"
+        )
         if self.done is not None and self.total is not None:
             progress = f"after {self.done:,} of {self.total:,} replications"
             return f"interrupted by {name}: {stopped} {progress}"
-        return f"interrupted by {name}: {stopped}" if self.workers else f"interrupted by {name}"
+        if stopped == "stopped":  # nothing in particular was running
+            return f"interrupted by {name}"
+        return f"interrupted by {name}: {stopped}"
 
     def __str__(self) -> str:
         return self.describe()
@@ -59,11 +66,15 @@ class RunFailed(RuntimeError):
 
 
 def interrupted_from(
-    exc: BaseException, done: int | None, total: int | None, workers: int
+    exc: BaseException,
+    done: int | None,
+    total: int | None,
+    workers: int,
+    stopped: str | None = None,
 ) -> Interrupted:
     """An :class:`Interrupted` with the progress filled in, for a Ctrl-C or a SIGTERM."""
     signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-    return Interrupted(signum, done, total, workers)
+    return Interrupted(signum, done, total, workers, stopped)
 
 
 def format_ranges(ranges: list[tuple[int, int]]) -> str:
