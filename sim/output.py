@@ -47,7 +47,7 @@ def check_target(folder: Path, force: bool, option: str = "--out") -> None:
     if not parent.is_dir():
         raise InputError(f"{option}: cannot create {folder}: {parent} is not a folder")
     try:
-        probe = tempfile.mkdtemp(prefix=f".{folder.name}{PARTIAL}", dir=parent)
+        probe = tempfile.mkdtemp(prefix=f".{folder.name}.probe-", dir=parent)
         os.rmdir(probe)
     except OSError as exc:
         raise InputError(
