@@ -82,7 +82,7 @@ def panel_row_bytes(scenario: Scenario) -> float:
     """
     from sim.experiment import _run_chunk  # here: sim.experiment imports this module
 
-    months = min(SAMPLE_MONTHS, scenario.run.months)
+    months = max(1, min(SAMPLE_MONTHS, scenario.run.months))
     short = scenario.model_copy(update={"run": scenario.run.model_copy(update={"months": months})})
     frame, _ = _run_chunk(short, 0, 1)
     return float(frame.memory_usage(index=False, deep=True).sum()) / max(1, len(frame))

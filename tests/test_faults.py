@@ -142,6 +142,9 @@ def test_a_stopped_run_keeps_the_previous_run_and_leaves_no_process(
     process = start("run", *LONG, "--out", previous_run, "--force")
     workers = wait_for_workers(process)
     time.sleep(0.5)
+    for pid in workers:  # else a terminal's Ctrl-C also hits them, idle ones with a traceback
+        assert signal.SIGINT in _ignored_signals(pid)
+        assert signal.SIGTERM not in _ignored_signals(pid)
     stopped_at = time.monotonic()
     if to_group:  # a terminal sends Ctrl-C to every process of the job
         os.killpg(process.pid, signum)
@@ -176,13 +179,34 @@ def test_sigterm_leaves_no_process_of_the_run_alive() -> None:
     assert not alive(everything), "a process of the run is still alive 5 s after SIGTERM"
 
 
+def _stats(folder: Path) -> set[tuple[str, int, int]]:
+    """What a writer changes first, whichever way it writes: names, sizes, times."""
+    found = set()
+    for path in folder.rglob("*"):
+        try:
+            stat = path.stat()
+        except OSError:  # removed as we looked
+            continue
+        found.add((str(path), stat.st_size, stat.st_mtime_ns))
+    return found
+
+
+def _ignored_signals(pid: int) -> set[int]:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigIgn:"):
+            mask = int(line.split()[1], 16)
+            return {n for n in range(1, 65) if mask >> (n - 1) & 1}
+    return set()
+
+
 def test_ctrl_c_while_writing_keeps_the_previous_run(previous_run: Path) -> None:
     """Stopped while the new files are being written (about a second, for the csv)."""
     before = snapshot(previous_run)
     parent = previous_run.parent
     process = start("run", "--reps", "600", "--workers", "2", "--out", previous_run, "--force")
+    stats = _stats(parent)
     deadline = time.monotonic() + 120
-    while not any(".partial-" in p.name for p in parent.iterdir()):
+    while _stats(parent) == stats:  # until something appears or changes: writing has begun
         assert process.poll() is None and time.monotonic() < deadline, "never started writing"
         time.sleep(0.005)
     os.killpg(process.pid, signal.SIGINT)
