@@ -63,8 +63,9 @@ def _bug(exc: BaseException) -> typer.Exit:
         traceback.print_exception(exc, file=handle)
     err.print("unexpected error:", style="bold red", end=" ")
     first = (str(exc).strip().splitlines() or [""])[0]
+    what = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
     err.print(
-        f"{type(exc).__name__}: {first}; the traceback is in {handle.name}; please report it",
+        f"{what}; the traceback is in {handle.name}; please report it",
         markup=False,
         highlight=False,
         soft_wrap=True,

@@ -406,9 +406,11 @@ def _connect(address: str) -> Any:
     except ImportError as exc:  # pragma: no cover - distributed is a dependency
         raise ImportError("running on a Dask scheduler needs `distributed` installed") from exc
     match = _ADDRESS.match(address.strip())
-    if not match or not 0 < int(match.group(1)) < 65536:
+    if not match:
         # checked before making a Client: a half-made Client complains again at exit
         raise InputError(f"bad Dask scheduler address {address!r}: expected e.g. 'tcp://host:8786'")
+    if not 0 < int(match.group(1)) < 65536:
+        raise InputError(f"bad Dask scheduler address {address!r}: the port must be 1 to 65535")
     try:
         return Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (ValueError, TypeError) as exc:  # unparsable address
