@@ -7,6 +7,7 @@ Processes are found through /proc (no psutil), so these tests are Linux-only.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,19 +40,22 @@ QUICK = ["--reps", "8", "--months", "6", "--workers", "1"]
 # --- helpers -------------------------------------------------------------------------------
 
 
-def microcare(*args: object, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=timeout,
-    )
+_STARTED: list[int] = []  # process groups of every run started, killed after each test
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_processes() -> Iterator[None]:
+    """A test that fails half-way (or a broken build that orphans its workers) must not leave
+    a run computing for minutes on a shared machine: kill each run's whole process group."""
+    yield
+    while _STARTED:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(_STARTED.pop(), signal.SIGKILL)
 
 
 def start(*args: object) -> subprocess.Popen[str]:
     """``microcare`` in its own session (process group), as a shell runs a job."""
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "sim.cli", *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -59,6 +63,14 @@ def start(*args: object) -> subprocess.Popen[str]:
         cwd=ROOT,
         start_new_session=True,
     )
+    _STARTED.append(process.pid)
+    return process
+
+
+def microcare(*args: object, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    process = start(*args)
+    stdout, stderr = process.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
 def _parents() -> dict[int, int]:
@@ -377,7 +389,7 @@ def dask_cluster(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """A real scheduler and one worker, as separate processes: (address, scheduler)."""
     pytest.importorskip("distributed")
     info = tmp_path / "scheduler.json"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "start_new_session": True}
     scheduler = subprocess.Popen(
         [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1"]
         + ["--port", "0", "--dashboard-address", ":0", "--scheduler-file", str(info)],
@@ -397,13 +409,15 @@ def dask_cluster(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         )
         yield address, scheduler
     finally:
-        for process in (worker, scheduler):
-            if process is not None and process.poll() is None:
-                process.terminate()
+        for process in (worker, scheduler):  # each with the processes it started
+            if process is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
                 try:
                     process.wait(10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+                finally:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)
 
 
 def test_losing_the_dask_scheduler_is_one_clear_line(dask_cluster) -> None:
