@@ -1,13 +1,21 @@
 """The ``microcare`` command: thin wrappers over ``sim``; no model logic lives here.
 
-Exit codes: 0 success, 2 bad input (with a message naming the problem), 1 unexpected failure.
+Exit codes: 0 success; 2 bad input (with a message naming the problem); 1 a failure that is
+not the user's (a worker or the Dask scheduler died, or a bug: then the traceback is saved to
+a file); 130 stopped by Ctrl-C (SIGINT) and 143 by SIGTERM, with nothing half-written.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import signal
 import sys
+import tempfile
 import tomllib
+import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +27,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from sim.errors import InputError
+from sim.output import check_target, write_folder
+from sim.resources import available_cores
 from sim.scenario import DEFAULT_SCENARIO, Scenario, load_scenario, save_scenario
+from sim.stopping import Interrupted, RunFailed
 from sim.validation import ScenarioError
 
 app = typer.Typer(
@@ -33,12 +45,95 @@ console = Console()
 err = Console(stderr=True)
 
 BAD_INPUT = 2
+FAILED = 1
+MAX_SEED = 2**63 - 1  # a TOML integer is 64-bit signed, and scenario.toml stores the seed
 
 
-def _fail(message: str) -> typer.Exit:
+def _fail(message: str, code: int = BAD_INPUT) -> typer.Exit:
     err.print("error:", style="bold red", end=" ")
     err.print(message, markup=False, highlight=False, soft_wrap=True)
-    return typer.Exit(BAD_INPUT)
+    return typer.Exit(code)
+
+
+def _bug(exc: BaseException) -> typer.Exit:
+    """An exception we did not expect: one line for the user, the traceback in a file."""
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="microcare-error-", suffix=".txt", delete=False, encoding="utf-8"
+    ) as handle:
+        traceback.print_exception(exc, file=handle)
+    err.print("unexpected error:", style="bold red", end=" ")
+    first = (str(exc).strip().splitlines() or [""])[0]
+    what = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    err.print(
+        f"{what}; the traceback is in {handle.name}; please report it",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    return typer.Exit(FAILED)
+
+
+def _interrupted(exc: KeyboardInterrupt, detail: str = "nothing written") -> typer.Exit:
+    """One line saying what was stopped, and the exit code a shell expects (128 + signal)."""
+    stop = exc if isinstance(exc, Interrupted) else Interrupted(signal.SIGINT)
+    err.print(f"{stop.describe()}; {detail}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(stop.exit_code)
+
+
+def _stoppable(command: Callable[..., None]) -> Callable[..., None]:
+    """Turn Ctrl-C or SIGTERM anywhere in a command into one line and exit 130/143; left to
+    click, it would print "Aborted!" and exit 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except KeyboardInterrupt as exc:
+            raise _interrupted(exc) from None
+
+    return wrapper
+
+
+def _on_signal(signum: int, _frame: Any) -> None:
+    """SIGINT/SIGTERM handler: stop the run where it is (the executors stop their workers).
+
+    Later signals are ignored, so that the clean-up of the first (stopping workers, removing
+    a temporary folder) is not itself cut short; it takes at most a few seconds.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+def _show_warning(
+    message: Warning | str, category: type[Warning], *_args: Any, **_kwargs: Any
+) -> None:
+    """Warnings as one line ("warning: ..."), not a source location and a code line."""
+    err.print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _quiet_dask(scheduler: str | None) -> None:
+    """Errors from the Dask client are reported here in one line; its own logging would add
+    a second line (or a page) about the same failure."""
+    if scheduler is not None:
+        import distributed  # noqa: F401 - configures the "distributed" loggers on import
+
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name.startswith("distributed"):  # "distributed.client" has its own level
+                logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def _cap_workers(workers: int | None, scheduler: str | None) -> None:
+    """Say so when more local workers are asked for than there are cores (sim caps them)."""
+    if workers is not None and scheduler is None:
+        cores = available_cores()
+        if workers > cores:
+            err.print(
+                f"note: --workers {workers:,} is more than the {cores} cores available; "
+                f"using {cores}",
+                markup=False,
+                highlight=False,
+            )
 
 
 def _load(path: Path | None, sets: list[str] | None = None, months: int | None = None) -> Scenario:
@@ -89,14 +184,18 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None] | N
 
 
 RepsOpt = Annotated[int, typer.Option("--reps", "-n", min=1, help="Replications to run.")]
-SeedOpt = Annotated[int | None, typer.Option(help="Base seed (default: the scenario's).")]
+SeedOpt = Annotated[
+    int | None,
+    typer.Option(min=0, max=MAX_SEED, help="Base seed, 0 to 2**63-1 (default: the scenario's)."),
+]
 MonthsOpt = Annotated[int | None, typer.Option(min=1, help="Horizon in months.")]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="Override a setting: key.path=value (repeatable)."),
 ]
 WorkersOpt = Annotated[
-    int | None, typer.Option(min=1, help="Local worker processes (default: all cores).")
+    int | None,
+    typer.Option(min=1, help="Local worker processes (default and at most: the cores available)."),
 ]
 SchedulerOpt = Annotated[
     str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
@@ -109,6 +208,7 @@ def _root() -> None:
 
 
 @app.command()
+@_stoppable
 def validate(
     file: Annotated[Path, typer.Argument(help="Scenario TOML file to check.")],
 ) -> None:
@@ -118,6 +218,7 @@ def validate(
 
 
 @app.command()
+@_stoppable
 def run(
     file: Annotated[
         Path | None, typer.Argument(help="Scenario TOML file (default: the default scenario).")
@@ -132,9 +233,18 @@ def run(
         Path | None,
         typer.Option(
             help="Folder for monthly.parquet/.csv, runs.csv, summary.json and "
-            "scenario.toml (enough to reproduce the run)."
+            "scenario.toml (enough to reproduce the run), written all at once when the run "
+            "is complete."
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace the --out folder if it already holds files (the old run is "
+            "deleted only once the new one is in place).",
+        ),
+    ] = False,
 ) -> None:
     """Run replications of a scenario and print what they say, with 95% intervals.
 
@@ -147,6 +257,10 @@ def run(
     from sim.experiment import run as run_replications
     from sim.report import headline, summary_rows
 
+    if out is not None:  # before simulating: a bad --out must not cost the whole run
+        _guard(lambda: check_target(out, force))
+    _quiet_dask(scheduler)
+    _cap_workers(workers, scheduler)
     with _progress(reps, "simulating") as progress:
         results = _guard(
             lambda: run_replications(
@@ -172,7 +286,14 @@ def run(
     out_console.print(table)
     out_console.print(headline(summary), highlight=False)
     if out is not None:
-        write_results(results, summary, out)
+        try:
+            write_folder(out, lambda tmp: write_results(results, summary, tmp), force=force)
+        except KeyboardInterrupt as exc:
+            raise _interrupted(exc, f"nothing written to {out}, which is as it was") from None
+        except InputError as exc:
+            raise _fail(str(exc)) from None
+        except OSError as exc:
+            raise _fail(f"could not write {out}: {exc}; it is as it was", FAILED) from None
         out_console.print(
             f"wrote {out}/monthly.parquet, monthly.csv, runs.csv, summary.json, scenario.toml"
         )
@@ -217,11 +338,8 @@ def _show_one(scenario: Scenario, seed: int | None) -> None:
 
 
 def write_results(results: Any, summary: dict[str, Any], folder: Path) -> None:
-    """Everything needed to read and reproduce a run, in one folder."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _fail(f"cannot create output folder {folder}: {exc}") from None
+    """Everything needed to read and reproduce a run, in one (existing, empty) folder; see
+    sim.output.write_folder for putting it in place all at once."""
     results.monthly.to_parquet(folder / "monthly.parquet", index=False)
     results.monthly.to_csv(folder / "monthly.csv", index=False)
     results.runs.to_csv(folder / "runs.csv", index=False)
@@ -230,6 +348,7 @@ def write_results(results: Any, summary: dict[str, Any], folder: Path) -> None:
 
 
 @app.command()
+@_stoppable
 def compare(
     files: Annotated[
         list[Path], typer.Argument(help="Two or more scenario files; the first is the baseline.")
@@ -248,6 +367,8 @@ def compare(
     if len(files) < 2:
         raise _fail("compare needs at least two scenario files")
     scenarios = [_load(f, set_, months) for f in files]
+    _quiet_dask(scheduler)
+    _cap_workers(workers, scheduler)
     with _progress(reps * len(scenarios), "simulating") as progress:
         comparison = _guard(
             lambda: compare_scenarios(
@@ -257,7 +378,7 @@ def compare(
                 workers=workers,
                 progress=progress,
                 scheduler=scheduler,
-                names=[f.stem for f in files],
+                names=_labels(files),
             )
         )
     frame = comparison.table()
@@ -285,6 +406,7 @@ def compare(
 
 
 @app.command()
+@_stoppable
 def sensitivity(
     file: Annotated[Path | None, typer.Argument(help="Scenario TOML file.")] = None,
     param: Annotated[
@@ -317,6 +439,8 @@ def sensitivity(
     from sim.whatif import sensitivity as run_sensitivity
 
     scenario = _load(file, set_, months)
+    _quiet_dask(scheduler)
+    _cap_workers(workers, scheduler)
     count = (2 * len(param) + 1) if param else 31
     with _progress(reps * count, "simulating") as progress:
         table = _guard(
@@ -357,6 +481,7 @@ def sensitivity(
 
 
 @app.command("goal-seek")
+@_stoppable
 def goal_seek(
     file: Annotated[Path | None, typer.Argument(help="Scenario TOML file.")] = None,
     param: Annotated[str, typer.Option("--param", "-p", help="Parameter to solve for.")] = "",
@@ -389,6 +514,8 @@ def goal_seek(
     scenario = _load(file, set_, months)
     parsed = _guard(lambda: Target.parse(target))
     limits = _guard(lambda: _parse_bounds(bounds)) if bounds else None
+    _quiet_dask(scheduler)
+    _cap_workers(workers, scheduler)
     with _progress(reps * 15, "simulating") as progress:
         answer = _guard(
             lambda: run_goal_seek(
@@ -434,29 +561,54 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _labels(files: list[Path]) -> list[str]:
+    """Names for the compared scenarios: file stems, or as much of each path as tells them
+    apart (``a/plan`` and ``b/plan``); the same file twice gets a number."""
+    parts = [f.absolute().with_suffix("").parts for f in files]
+    for depth in range(1, max(len(p) for p in parts) + 1):
+        labels = ["/".join(p[-depth:]) for p in parts]
+        if len(set(labels)) == len(labels):
+            return labels
+    unique: list[str] = []
+    for label in (f.stem for f in files):
+        name, n = label, 1
+        while name in unique:
+            n += 1
+            name = f"{label} ({n})"
+        unique.append(name)
+    return unique
+
+
 def _guard(work: Callable[[], Any]) -> Any:
-    """Run work; bad input found on the way (e.g. a bad scheduler address) exits 2."""
+    """Run work. The user's mistakes (an InputError, a scheduler that cannot be reached) exit
+    2 with their message; a run that failed for another reason (a worker or the scheduler
+    died) exits 1 with its message; anything else is a bug: exit 1, traceback to a file."""
     try:
         return work()
     except ScenarioError as exc:
         raise _fail(exc.describe()) from None
-    except (ValueError, ConnectionError, OSError) as exc:
+    except (InputError, ConnectionError) as exc:
         raise _fail(str(exc)) from None
+    except RunFailed as exc:
+        raise _fail(str(exc), FAILED) from None
+    except Exception as exc:  # noqa: BLE001 - reported with its traceback saved
+        raise _bug(exc) from None
 
 
 def main() -> None:
-    """Console-script entry point: bad input exits 2, anything unexpected exits 1."""
+    """Console-script entry point: bad input exits 2, anything unexpected exits 1 (with the
+    traceback in a file), SIGINT 130 and SIGTERM 143 after stopping every worker."""
+    signal.signal(signal.SIGINT, _on_signal)
+    signal.signal(signal.SIGTERM, _on_signal)
+    warnings.showwarning = _show_warning
     try:
         app()
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        sys.exit(_interrupted(exc).exit_code)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for users
-        err.print("unexpected error:", style="bold red", end=" ")
-        err.print(f"{type(exc).__name__}: {exc}", markup=False, highlight=False)
-        sys.exit(1)
+        sys.exit(_bug(exc).exit_code)
 
 
 if __name__ == "__main__":

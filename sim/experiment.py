@@ -14,14 +14,18 @@ back is the main cost of parallelism here.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
-import os
 import re
+import signal
 import sys
+import time
 import uuid
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +35,7 @@ import pandas as pd
 from sim.breakeven import breakeven_facts
 from sim.errors import InputError
 from sim.model import replicate
+from sim.resources import check_memory, local_workers
 from sim.results import (
     SUMMARY_MONTHS,
     cash_quantiles,
@@ -41,6 +46,7 @@ from sim.results import (
     survival_curve,
 )
 from sim.scenario import MAX_SEED, Scenario, checked
+from sim.stopping import RunFailed, format_ranges, interrupted_from
 
 __all__ = ["Comparison", "Results", "compare", "metric_label", "run"]
 
@@ -50,6 +56,7 @@ CHUNKS_PER_WORKER = 8  # enough chunks to balance uneven replications across wor
 MIN_CHUNK = 4  # replications per chunk, so that per-chunk overhead stays small
 SERIAL_UPDATES = 20  # progress updates when running in this process
 CONNECT_TIMEOUT_S = 3  # how long to wait for a Dask scheduler before giving up
+STOP_GRACE_S = 1.0  # after SIGTERM, how long workers get before SIGKILL (stop within 2 s)
 BREAKEVEN_BY = 36  # month of the "broke even by" comparison metric (capped at the horizon)
 
 # The ledger must reconcile to the penny, so these stay float64; other money may be float32.
@@ -215,74 +222,222 @@ def _pool_context() -> Any:
     return None
 
 
+def _worker_signals() -> None:
+    """Pool initializer. A terminal's Ctrl-C reaches the whole process group, but only the
+    parent should act on it (it stops the workers and reports once), so workers ignore
+    SIGINT; they die at once on SIGTERM rather than run a handler inherited by fork."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _notify(progress: Progress | None, done: int, total: int) -> None:
     if progress is not None:
         progress(done, total)
 
 
+class _Tally:
+    """Replications finished so far, for progress and for saying how far a stopped run got."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.done, self.total, self.progress = 0, total, progress
+
+    def add(self, task: _Task) -> None:
+        self.done += task.stop - task.start
+        _notify(self.progress, self.done, self.total)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, processes: list[Any]) -> int:
+    """Stop a pool's workers now (SIGTERM, then SIGKILL after a second): waiting for their
+    chunks could take minutes. Returns how many were still running."""
+    alive = [p for p in processes if p.is_alive()]
+    for process in alive:
+        process.terminate()
+    deadline = time.monotonic() + STOP_GRACE_S
+    for process in alive:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in alive:
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
+    pool.shutdown(wait=False, cancel_futures=True)
+    return len(alive)
+
+
+def _exit_causes(processes: list[Any]) -> str:
+    """How dead workers ended, e.g. "was killed by SIGKILL", for the message about them.
+
+    The pool itself sends SIGTERM to the other workers once one has died, so SIGTERM is only
+    named when nothing else explains the deaths.
+    """
+    causes = set()
+    for process in processes:
+        code = process.exitcode
+        if code is None or code == 0:
+            continue
+        if code < 0:
+            try:
+                causes.add(f"was killed by {signal.Signals(-code).name}")
+            except ValueError:
+                causes.add(f"was killed by signal {-code}")
+        else:
+            causes.add(f"exited with code {code}")
+    if len(causes) > 1:
+        causes.discard("was killed by SIGTERM")
+    return " and ".join(sorted(causes)) or "ended abruptly"
+
+
+def _run_pool(
+    scenarios: Sequence[Scenario],
+    tasks: list[_Task],
+    todo: list[int],
+    outputs: list[Any],
+    workers: int,
+    tally: _Tally,
+) -> tuple[list[int], str]:
+    """Run tasks ``todo`` in a fresh pool, filling ``outputs``. Returns the tasks lost to a
+    worker that died (and how it died); stops every worker on Ctrl-C or SIGTERM."""
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(todo)),
+        mp_context=_pool_context(),
+        initializer=_worker_signals,
+    )
+    processes: list[Any] = []
+    try:
+        index: dict[Future, int] = {}
+        for i in todo:
+            task = tasks[i]
+            index[pool.submit(_run_chunk, scenarios[task.job], task.start, task.stop)] = i
+            # private, but the only handle on the workers before Python 3.14
+            processes.extend(p for p in pool._processes.values() if p not in processes)
+        lost: list[int] = []
+        for future in as_completed(index):
+            i = index[future]
+            try:
+                outputs[i] = future.result()
+            except BrokenProcessPool:
+                lost.append(i)
+                continue
+            tally.add(tasks[i])
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM turned into one by the caller
+        stopped = _stop_pool(pool, processes)
+        raise interrupted_from(exc, tally.done, tally.total, stopped) from None
+    except BaseException:
+        _stop_pool(pool, processes)
+        raise
+    if lost:
+        _stop_pool(pool, processes)
+        return sorted(lost), _exit_causes(processes)
+    pool.shutdown(wait=True)
+    return [], ""
+
+
+def _lost_message(
+    scenarios: Sequence[Scenario], tasks: list[_Task], lost: list[int], cause: str
+) -> str:
+    by_job: dict[int, list[tuple[int, int]]] = {}
+    for i in lost:
+        by_job.setdefault(tasks[i].job, []).append((tasks[i].start, tasks[i].stop))
+    count = sum(tasks[i].stop - tasks[i].start for i in lost)
+    where = "; ".join(
+        (f"scenario {job + 1} ({scenarios[job].business.name}): " if len(scenarios) > 1 else "")
+        + format_ranges(ranges)
+        for job, ranges in sorted(by_job.items())
+    )
+    return f"{count:,} replications ({where}) did not finish: a worker process {cause}"
+
+
 def _execute_local(
     scenarios: Sequence[Scenario], reps: int, workers: int, progress: Progress | None
 ) -> list[list[tuple[pd.DataFrame, list[tuple]]]]:
-    """Run the chunks in this process (workers == 1) or in a local process pool."""
-    total = len(scenarios) * reps
+    """Run the chunks in this process (workers == 1) or in a local process pool.
+
+    Chunks lost to a worker that dies (the kernel's out-of-memory killer, a stray kill) are
+    run once more in a fresh pool; if a worker dies again the run fails naming them.
+    """
+    tally = _Tally(len(scenarios) * reps, progress)
     tasks = _plan(len(scenarios), reps, workers, serial=workers == 1)
     outputs: list[Any] = [None] * len(tasks)
-    done = 0
     if workers == 1 or len(tasks) == 1:
-        for i, task in enumerate(tasks):
-            outputs[i] = _run_chunk(scenarios[task.job], task.start, task.stop)
-            done += task.stop - task.start
-            _notify(progress, done, total)
-    else:
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=_pool_context())
         try:
-            index: dict[Future, int] = {
-                pool.submit(_run_chunk, scenarios[t.job], t.start, t.stop): i
-                for i, t in enumerate(tasks)
-            }
-            for future in as_completed(index):
-                i = index[future]
-                outputs[i] = future.result()
-                done += tasks[i].stop - tasks[i].start
-                _notify(progress, done, total)
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            for i, task in enumerate(tasks):
+                outputs[i] = _run_chunk(scenarios[task.job], task.start, task.stop)
+                tally.add(task)
+        except KeyboardInterrupt as exc:
+            raise interrupted_from(exc, tally.done, tally.total, 0) from None
+        return _by_job(tasks, outputs, len(scenarios))
+    lost, cause = _run_pool(scenarios, tasks, list(range(len(tasks))), outputs, workers, tally)
+    if lost:
+        warnings.warn(
+            _lost_message(scenarios, tasks, lost, cause) + "; running them again",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        lost, cause = _run_pool(scenarios, tasks, lost, outputs, workers, tally)
+        if lost:
+            raise RunFailed(_lost_message(scenarios, tasks, lost, cause) + " (after one retry)")
     return _by_job(tasks, outputs, len(scenarios))
 
 
-_ADDRESS = re.compile(r"^(?:[a-z]+://)?(?:\[[0-9a-fA-F:]+\]|[^\s:/\[\]]+):\d{1,5}$")
+_ADDRESS = re.compile(r"^(?:[a-z]+://)?(?:\[[0-9a-fA-F:]+\]|[^\s:/\[\]]+):(\d{1,5})$")
+
+
+def _discard_client(exc: BaseException) -> None:
+    """Close the Client a failed constructor left behind, quietly: otherwise its __del__
+    tries again at exit and prints a traceback after the one-line error."""
+    from distributed import Client
+
+    tb = exc.__traceback__
+    while tb is not None:
+        client = tb.tb_frame.f_locals.get("self")
+        if isinstance(client, Client):
+            with contextlib.suppress(Exception):  # it is broken already; just let it go
+                client.close(timeout=1)
+            client.status = "closed"  # so that __del__ does not try again
+            return
+        tb = tb.tb_next
 
 
 def _connect(address: str) -> Any:
     """A Dask client on ``address``, or a clear error naming it within a few seconds."""
     if not isinstance(address, str) or not address.strip():
-        raise ValueError(f"scheduler must be an address like 'tcp://host:8786', got {address!r}")
+        raise InputError(f"scheduler must be an address like 'tcp://host:8786', got {address!r}")
     try:
         from distributed import Client
     except ImportError as exc:  # pragma: no cover - distributed is a dependency
         raise ImportError("running on a Dask scheduler needs `distributed` installed") from exc
-    if not _ADDRESS.match(address.strip()):
+    match = _ADDRESS.match(address.strip())
+    if not match:
         # checked before making a Client: a half-made Client complains again at exit
-        raise ValueError(f"bad Dask scheduler address {address!r}: expected e.g. 'tcp://host:8786'")
+        raise InputError(f"bad Dask scheduler address {address!r}: expected e.g. 'tcp://host:8786'")
+    if not 0 < int(match.group(1)) < 65536:
+        raise InputError(f"bad Dask scheduler address {address!r}: the port must be 1 to 65535")
     try:
         return Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (ValueError, TypeError) as exc:  # unparsable address
-        raise ValueError(f"bad Dask scheduler address {address!r}: {exc}") from exc
+        _discard_client(exc)
+        raise InputError(f"bad Dask scheduler address {address!r}: {exc}") from None
     except Exception as exc:  # refused, timed out, or something other than a scheduler
+        _discard_client(exc)
         raise ConnectionError(
             f"could not connect to a Dask scheduler at {address!r} within "
             f"{CONNECT_TIMEOUT_S} s (is one listening there?): {type(exc).__name__}: {exc}"
-        ) from exc
+        ) from None
 
 
 def _execute_dask(
     scenarios: Sequence[Scenario], reps: int, address: str, progress: Progress | None
 ) -> list[list[tuple[pd.DataFrame, list[tuple]]]]:
-    """Run the same chunks on a Dask cluster (its workers need microcare-sim installed)."""
+    """Run the same chunks on a Dask cluster (its workers need microcare-sim installed).
+
+    Ctrl-C or SIGTERM cancels the chunks on the cluster before closing the client; losing
+    the scheduler mid-run is a :class:`RunFailed` saying how far the run got.
+    """
     from distributed import as_completed as dask_completed
 
-    total = len(scenarios) * reps
-    with _connect(address) as client:
+    tally = _Tally(len(scenarios) * reps, progress)
+    client = _connect(address)
+    futures: list[Any] = []
+    try:
         parallelism = max(1, sum(client.nthreads().values()))
         tasks = _plan(len(scenarios), reps, parallelism, serial=False)
         batch = uuid.uuid4().hex
@@ -296,14 +451,48 @@ def _execute_dask(
         )
         index = {future.key: i for i, future in enumerate(futures)}
         outputs: list[Any] = [None] * len(tasks)
-        done = 0
         for future in dask_completed(futures, loop=client.loop):
             i = index[future.key]
             outputs[i] = future.result()
-            done += tasks[i].stop - tasks[i].start
-            _notify(progress, done, total)
+            tally.add(tasks[i])
             future.release()
+    except KeyboardInterrupt as exc:
+        _close_client(client, futures)
+        cancelled = f"cancelled the run's tasks on the Dask scheduler at {address}"
+        raise interrupted_from(exc, tally.done, tally.total, 0, cancelled) from None
+    except BaseException as exc:
+        lost = client.status != "running" or _is_connection_loss(exc)
+        _close_client(client, futures)
+        if lost:
+            raise RunFailed(
+                f"lost the Dask scheduler at {address!r} after {tally.done:,} of "
+                f"{tally.total:,} replications: {type(exc).__name__}: {_first_line(exc)}"
+            ) from None
+        raise
+    _close_client(client, [])
     return _by_job(tasks, outputs, len(scenarios))
+
+
+def _is_connection_loss(exc: BaseException) -> bool:
+    from distributed.client import FutureCancelledError
+    from distributed.comm.core import CommClosedError
+
+    return isinstance(exc, FutureCancelledError | CommClosedError | OSError | TimeoutError)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
+def _close_client(client: Any, futures: list[Any]) -> None:
+    """Cancel what is left on the cluster and close the client, within a few seconds and
+    without letting a dead scheduler turn into a second error."""
+    with contextlib.suppress(Exception):  # the scheduler may be gone already
+        if futures and client.status == "running":
+            client.cancel(futures)
+    with contextlib.suppress(Exception):
+        client.close(timeout=CONNECT_TIMEOUT_S)
+    client.status = "closed"
 
 
 def _by_job(tasks: list[_Task], outputs: list[Any], jobs: int) -> list[list[Any]]:
@@ -320,13 +509,17 @@ def _execute(
     scheduler: str | None,
     progress: Progress | None,
 ) -> list[list[tuple[pd.DataFrame, list[tuple]]]]:
+    """Run the chunks where asked, after refusing a run too big for this machine's memory.
+
+    Local workers are capped at the cores available (more only add overhead); a Dask
+    scheduler gets as many chunks as its cluster has threads.
+    """
+    if scheduler is not None and workers is not None:
+        raise InputError("give workers (local processes) or scheduler (Dask), not both")
+    check_memory(scenarios, reps)
     if scheduler is not None:
-        if workers is not None:
-            raise ValueError("give workers (local processes) or scheduler (Dask), not both")
         return _execute_dask(scenarios, reps, scheduler, progress)
-    if workers is None:
-        workers = os.cpu_count() or 1
-    return _execute_local(scenarios, reps, workers, progress)
+    return _execute_local(scenarios, reps, local_workers(workers), progress)
 
 
 # --- assembling results --------------------------------------------------------------------

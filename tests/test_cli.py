@@ -203,3 +203,21 @@ def test_every_command_has_help():
         result = microcare(command, "--help")
         assert result.returncode == 0
         assert "Usage" in result.stdout
+
+
+@pytest.mark.parametrize("seed", ["-1", str(2**63)])
+@pytest.mark.parametrize("reps", ["1", "4"])
+def test_a_seed_out_of_range_names_the_option(seed, reps):
+    result = microcare("run", DEFAULT, "--reps", reps, "--months", "6", "--seed", seed)
+    assert_bad_input(result, "--seed")
+
+
+def test_compare_tells_two_files_of_the_same_name_apart(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "plan.toml").write_text(DEFAULT.read_text())
+    result = microcare(
+        "compare", tmp_path / "a" / "plan.toml", tmp_path / "b" / "plan.toml", *SHORT
+    )
+    assert result.returncode == 0, result.stderr
+    assert "b/plan minus a/plan" in result.stdout
