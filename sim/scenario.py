@@ -69,7 +69,7 @@ class Business(Section):
     regulated: bool = Field(
         True, description="CQC-registered: pays the regulation fee and spends admin time on it."
     )
-    start_cash: float = Field(8000.0, ge=0, le=MAX_MONEY, description="£ in the bank on day 0.")
+    start_cash: float = Field(9000.0, ge=0, le=MAX_MONEY, description="£ in the bank on day 0.")
     overdraft: float = Field(
         0.0, ge=0, le=MAX_MONEY, description="£ overdraft limit: insolvent when cash < -overdraft."
     )
@@ -113,7 +113,7 @@ class Owner(Section):
         description="£ the owner leaves in the bank before taking drawings.",
     )
     months_below_min_before_exit: int = Field(
-        6, ge=1, le=120, description="Consecutive months below minimum drawings before giving up."
+        9, ge=1, le=120, description="Consecutive months below minimum drawings before giving up."
     )
     sickness_days_per_year: float = Field(
         4.7, ge=0, le=260, description="Working days/year off sick."
@@ -161,7 +161,7 @@ class Staff(Section):
         0.85, gt=0, le=1, description="Open a vacancy when committed hours exceed this share."
     )
     travel_minutes_per_visit: float = Field(
-        10.0, ge=0, le=120, description="Paid travel minutes between visits."
+        12.0, ge=0, le=120, description="Paid travel minutes between visits."
     )
     miles_per_visit: float = Field(3.0, ge=0, le=100, description="Miles driven per visit.")
     mileage_rate_per_mile: float = Field(0.45, ge=0, le=10, description="£/mile reimbursed.")
@@ -205,7 +205,7 @@ class Costs(Section):
         description="£/month by item.",
     )
     annual_fees: dict[str, NonNegative] = Field(
-        default_factory=lambda: {"insurance": 1200.0},
+        default_factory=lambda: {"insurance": 1200.0, "training": 300.0},
         description="£/year by item, paid in the first month and every 12 months.",
     )
     startup_costs: float = Field(2500.0, ge=0, le=MAX_MONEY, description="£ spent on day 0.")
@@ -250,14 +250,14 @@ class Channel(Section):
 class SelfFunderChannel(Channel):
     """People paying for their own care who find the business themselves."""
 
-    referrals_per_month: float = _referrals(0.8)
+    referrals_per_month: float = _referrals(0.3)
 
 
 class DirectPaymentChannel(Channel):
     """People buying care with a council direct payment (paid through a payroll/managed
     account, more slowly than self-funders)."""
 
-    referrals_per_month: float = _referrals(0.3)
+    referrals_per_month: float = _referrals(0.15)
     price_per_hour: float = _price(25.0)
     payer: Literal["self_funder", "direct_payment"] = Field(
         "direct_payment", description="Who pays for the clients this channel brings."
@@ -268,13 +268,13 @@ class DirectPaymentChannel(Channel):
 class ProfessionalChannel(Channel):
     """Referrals from GPs, social workers and other professionals."""
 
-    referrals_per_month: float = _referrals(0.2)
+    referrals_per_month: float = _referrals(0.1)
 
 
 class WordOfMouth(Channel):
     """Referrals from people who know a current client."""
 
-    referrals_per_month: float = _referrals(0.1)
+    referrals_per_month: float = _referrals(0.05)
     referrals_per_client_per_month: float = Field(
         0.03,
         ge=0,
@@ -304,7 +304,7 @@ class Channels(Section):
 
 class Clients(Section):
     hours_per_week: HoursDistribution = Field(
-        LogNormal(mean=6.0, sd=4.0), description="h/week of care per client."
+        LogNormal(mean=5.5, sd=4.0), description="h/week of care per client."
     )
     visit_minutes: float = Field(60.0, ge=15, le=600, description="Minutes per visit.")
     package_months: PackageDistribution = Field(
@@ -399,7 +399,7 @@ class Uplifts(Section):
     """Annual rises (mechanism 9), applied at the start of month_of_year."""
 
     month_of_year: int = Field(4, ge=1, le=12, description="Calendar month (4 = April).")
-    wage_per_year: float = Field(0.04, ge=-0.5, le=1, description="Share the wage rises.")
+    wage_per_year: float = Field(0.041, ge=-0.5, le=1, description="Share the wage rises.")
     wage_floor_per_hour: float = Field(
         12.21, ge=0, le=MAX_PRICE, description="£/h legal minimum wage."
     )

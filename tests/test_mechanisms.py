@@ -36,6 +36,7 @@ QUIET = {
     "owner.extra_cover_hours_per_week": 0.0,
     "staff.sickness_days_per_year": 0.0,
     "staff.turnover_per_year": 0.0,
+    "staff.travel_minutes_per_visit": 10.0,  # the hand calculations assume 10
     "clients.hours_per_week": 5.0,
     "clients.package_months": 1000.0,
     "clients.leave_per_missed_share": 0.0,

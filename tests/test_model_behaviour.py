@@ -27,7 +27,7 @@ def test_no_referrals_means_no_clients_and_no_income(base):
 
 def test_no_referrals_fails_when_cash_runs_out(base):
     """With no income the cash path is deterministic, so the month the cash runs out is
-    worked out by hand from the defaults.
+    worked out by hand (the settings it uses are pinned below, the rest are the defaults).
 
     Start cash 8000, start-up costs 2500. Each month: phone 90 + accountant 80 + marketing 50
     = 220. Month 1 also prepays the year's fees, insurance 1200 + CQC 926 = 2126. The owner
@@ -39,7 +39,18 @@ def test_no_referrals_fails_when_cash_runs_out(base):
       m4: 237.16 (lean 3), m5: 17.16 (lean 4),
       m6: -202.84 < 0 (overdraft 0): insolvent in month 6, before the 6th lean month.
     """
-    run = sim.simulate(base.with_overrides(NO_REFERRALS), 0)
+    pinned = {
+        "business.start_cash": 8000.0,
+        "costs.startup_costs": 2500.0,
+        "costs.fixed_monthly": {"phone_and_software": 90.0, "accountant": 80.0},
+        "costs.marketing_per_month": 50.0,
+        "costs.annual_fees": {"insurance": 1200.0},
+        "business.regulation_fee_per_year": 926.0,
+        "owner.min_drawings_per_month": 1200.0,
+        "owner.cash_reserve": 500.0,
+        "owner.months_below_min_before_exit": 6,
+    }
+    run = sim.simulate(base.with_overrides({**NO_REFERRALS, **pinned}), 0)
     monthly = run.monthly
     assert run.outcome.failed
     assert run.outcome.failure_cause == "insolvency"
