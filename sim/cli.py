@@ -166,8 +166,12 @@ def parse_sets(items: list[str]) -> dict[str, Any]:
 
 
 @contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on a terminal; nothing when output is captured (CI, pipes)."""
+def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on a terminal; nothing when output is captured (CI, pipes).
+
+    Its total is the one the library reports with each update, so it is right however many
+    runs a command turns out to need (parameters skipped at 0, a goal-seek's grid).
+    """
     if not err.is_terminal:
         yield None
         return
@@ -179,8 +183,8 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int, int], None] | N
         console=err,
         transient=True,
     ) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda done, _total: bar.update(task, completed=done)
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 RepsOpt = Annotated[int, typer.Option("--reps", "-n", min=1, help="Replications to run.")]
@@ -261,7 +265,7 @@ def run(
         _guard(lambda: check_target(out, force))
     _quiet_dask(scheduler)
     _cap_workers(workers, scheduler)
-    with _progress(reps, "simulating") as progress:
+    with _progress("simulating") as progress:
         results = _guard(
             lambda: run_replications(
                 scenario,
@@ -369,7 +373,7 @@ def compare(
     scenarios = [_load(f, set_, months) for f in files]
     _quiet_dask(scheduler)
     _cap_workers(workers, scheduler)
-    with _progress(reps * len(scenarios), "simulating") as progress:
+    with _progress("simulating") as progress:
         comparison = _guard(
             lambda: compare_scenarios(
                 scenarios,
@@ -421,12 +425,13 @@ def sensitivity(
         float, typer.Option(help="Move each parameter down and up by this share.")
     ] = 0.2,
     metric: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="What to measure: survival_36, final_cash, breakeven_month, operating_result, "
-            "...; add _p50 for a median (final_cash_p50)."
+            "...; add _p50 for a median (final_cash_p50). Default: survival at 3 years, or at "
+            "the horizon if shorter."
         ),
-    ] = "survival_36",
+    ] = None,
     reps: RepsOpt = 300,
     seed: SeedOpt = None,
     months: MonthsOpt = None,
@@ -441,8 +446,7 @@ def sensitivity(
     scenario = _load(file, set_, months)
     _quiet_dask(scheduler)
     _cap_workers(workers, scheduler)
-    count = (2 * len(param) + 1) if param else 31
-    with _progress(reps * count, "simulating") as progress:
+    with _progress("simulating") as progress:
         table = _guard(
             lambda: run_sensitivity(
                 scenario,
@@ -478,6 +482,12 @@ def sensitivity(
         )
     Console(width=max(120, console.width)).print(out_table)
     console.print(f"base: {label} = {_cell(float(table['base'].iloc[0]))}")
+    if table.attrs.get("skipped"):
+        console.print(
+            "left out (0 in this scenario, so a share of it is 0): "
+            + ", ".join(table.attrs["skipped"]),
+            highlight=False,
+        )
 
 
 @app.command("goal-seek")
@@ -516,7 +526,7 @@ def goal_seek(
     limits = _guard(lambda: _parse_bounds(bounds)) if bounds else None
     _quiet_dask(scheduler)
     _cap_workers(workers, scheduler)
-    with _progress(reps * 15, "simulating") as progress:
+    with _progress("simulating the grid") as progress:
         answer = _guard(
             lambda: run_goal_seek(
                 scenario,
