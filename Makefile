@@ -16,8 +16,7 @@ $(STAMP): pyproject.toml
 
 # The dashboard on the default scenario: open http://localhost:$(PORT) in a browser.
 run: $(STAMP)
-	$(BIN)/streamlit run dashboard/app.py --server.headless true --server.port $(PORT) \
-		--browser.gatherUsageStats false
+	$(BIN)/microcare dashboard --port $(PORT)
 
 # The browser test drives Debian's Chromium (Playwright cannot download browsers here).
 chromium:

@@ -7,16 +7,9 @@ Streamlit serves from the pages folder without this script — is the same page.
 is below.
 """
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # so pages can `import dashboard` however the app is started
-    sys.path.insert(0, str(ROOT))
-
-import streamlit as st  # noqa: E402
-
-from dashboard.pages_index import page_files, page_title  # noqa: E402
+from dashboard.pages_index import page_files, page_title
 
 
 def home() -> None:

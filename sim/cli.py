@@ -8,8 +8,10 @@ a file); 130 stopped by Ctrl-C (SIGINT) and 143 by SIGTERM, with nothing half-wr
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import logging
+import os
 import signal
 import sys
 import tempfile
@@ -30,7 +32,7 @@ from rich.table import Table
 from sim.errors import InputError
 from sim.output import check_target, write_folder
 from sim.resources import available_cores
-from sim.scenario import DEFAULT_SCENARIO, Scenario, load_scenario, save_scenario
+from sim.scenario import DEFAULT_SCENARIO, SCENARIO_DIR, Scenario, load_scenario, save_scenario
 from sim.stopping import Interrupted, RunFailed
 from sim.validation import ScenarioError
 
@@ -137,7 +139,14 @@ def _cap_workers(workers: int | None, scheduler: str | None) -> None:
 
 
 def _load(path: Path | None, sets: list[str] | None = None, months: int | None = None) -> Scenario:
-    """Load a scenario (the default one when no file is given) and apply --set/--months."""
+    """Load a scenario (the default one when no file is given) and apply --set/--months.
+
+    A bare file name that is not in the current folder is looked up among the ready-made
+    scenarios, so ``microcare run day_activities.toml`` works wherever the package is.
+    """
+    if path is not None and not path.exists() and path.name == str(path):
+        shipped = SCENARIO_DIR / path.name
+        path = shipped if shipped.is_file() else path
     try:
         scenario = load_scenario(path or DEFAULT_SCENARIO)
         overrides = parse_sets(sets or [])
@@ -209,6 +218,57 @@ SchedulerOpt = Annotated[
 @app.callback()
 def _root() -> None:
     """Simulate a care micro-enterprise: does it cover its costs, and if not, when and why?"""
+
+
+@app.command()
+def scenarios() -> None:
+    """List the ready-made scenarios shipped with microcare-sim (the default first); any
+    command takes one by its file name, e.g. ``microcare run day_activities.toml``."""
+    table = Table(title=f"Ready-made scenarios (in {SCENARIO_DIR})", title_justify="left")
+    table.add_column("file")
+    table.add_column("business")
+    paths = sorted(SCENARIO_DIR.glob("*.toml"), key=lambda p: (p != DEFAULT_SCENARIO, p.name))
+    for path in paths:
+        name = load_scenario(path).business.name
+        table.add_row(path.name, name + (" (the default)" if path == DEFAULT_SCENARIO else ""))
+    Console(width=max(120, console.width)).print(table)
+
+
+@app.command()
+def dashboard(
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8501,
+    address: Annotated[
+        str, typer.Option(help="Address to listen on (0.0.0.0 = every network interface).")
+    ] = "localhost",
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", help="Open a browser tab at start.")
+    ] = False,
+) -> None:
+    """Start the dashboard (a Streamlit app) on the default scenario; Ctrl-C stops it."""
+    app_file = dashboard_app()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_file),
+        f"--server.port={port}",
+        f"--server.address={address}",
+        f"--server.headless={str(not browser).lower()}",
+        "--browser.gatherUsageStats=false",
+    ]
+    err.print(f"dashboard at http://{address}:{port} (Ctrl-C to stop)", highlight=False)
+    sys.stderr.flush()
+    os.execv(sys.executable, command)  # the server replaces this process: signals reach it
+
+
+def dashboard_app() -> Path:
+    """The dashboard's app.py, where the installed (or checked-out) package has it; found
+    without importing the dashboard, which imports sim (never the other way round)."""
+    spec = importlib.util.find_spec("dashboard")
+    if spec is None or spec.origin is None:
+        raise _fail("the dashboard package is not installed (pip install microcare-sim)", 1)
+    return Path(spec.origin).parent / "app.py"
 
 
 @app.command()

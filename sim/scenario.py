@@ -28,7 +28,16 @@ from sim.distributions import (
 )
 from sim.errors import InputError
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+def _scenario_dir() -> Path:
+    """The ready-made scenarios: shipped as sim/scenarios in an installed package, and
+    found in the checkout's scenarios/ folder when running from a clone."""
+    here = Path(__file__).resolve().parent
+    installed = here / "scenarios"
+    return installed if installed.is_dir() else here.parent / "scenarios"
+
+
+SCENARIO_DIR = _scenario_dir()
 DEFAULT_SCENARIO = SCENARIO_DIR / "home_care_self_funders.toml"
 
 CHANNELS = ("self_funder", "direct_payment", "professional", "word_of_mouth", "local_authority")

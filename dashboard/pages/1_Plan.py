@@ -1,15 +1,8 @@
 """Plan (the would-be entrepreneur): is my plan viable, and if not, when and why does it fail?"""
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-# The app's folder may be all that is on the path (a page opened directly by its URL).
-if (_root := str(Path(__file__).resolve().parents[2])) not in sys.path:
-    sys.path.insert(0, _root)
-
-import streamlit as st  # noqa: E402
-
-from dashboard import state, ui  # noqa: E402
+from dashboard import state, ui
 
 ui.page_setup("Plan")
 

@@ -1,17 +1,10 @@
 """Start-up support (the coordinator): which kind of support keeps a start-up alive, and at
 what cost per extra business still trading?"""
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-# The app's folder may be all that is on the path (a page opened directly by its URL).
-if (_root := str(Path(__file__).resolve().parents[2])) not in sys.path:
-    sys.path.insert(0, _root)
-
-import streamlit as st  # noqa: E402
-
-from dashboard import charts, state, ui  # noqa: E402
-from dashboard import support_ui as page  # noqa: E402
+from dashboard import charts, state, ui
+from dashboard import support_ui as page
 
 ui.page_setup("Start-up support")
 

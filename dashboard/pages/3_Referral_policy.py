@@ -1,17 +1,10 @@
 """Referral policy (the commissioner): how do the council's framework, allocation rule, rate
 and payment terms change survival, continuity of care and cost?"""
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-# The app's folder may be all that is on the path (a page opened directly by its URL).
-if (_root := str(Path(__file__).resolve().parents[2])) not in sys.path:
-    sys.path.insert(0, _root)
-
-import streamlit as st  # noqa: E402
-
-from dashboard import charts, ui  # noqa: E402
-from dashboard import policy_ui as page  # noqa: E402
+from dashboard import charts, ui
+from dashboard import policy_ui as page
 
 ui.page_setup("Referral policy")
 

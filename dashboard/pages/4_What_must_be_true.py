@@ -1,17 +1,10 @@
 """What must be true (all users): which assumption matters most, and what would it take to
 reach a target?"""
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-# The app's folder may be all that is on the path (a page opened directly by its URL).
-if (_root := str(Path(__file__).resolve().parents[2])) not in sys.path:
-    sys.path.insert(0, _root)
-
-import streamlit as st  # noqa: E402
-
-from dashboard import state, ui  # noqa: E402
-from dashboard import whatif_ui as page  # noqa: E402
+from dashboard import state, ui
+from dashboard import whatif_ui as page
 
 ui.page_setup("What must be true")
 

@@ -1,16 +1,9 @@
 """About the model: mechanisms and their sources, assumptions and limits, in plain words."""
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-# The app's folder may be all that is on the path (a page opened directly by its URL).
-if (_root := str(Path(__file__).resolve().parents[2])) not in sys.path:
-    sys.path.insert(0, _root)
-
-import streamlit as st  # noqa: E402
-
-from dashboard import ui  # noqa: E402
-from dashboard.about import ASSUMPTIONS, LIMITS, MECHANISMS, SOURCES  # noqa: E402
+from dashboard import ui
+from dashboard.about import ASSUMPTIONS, LIMITS, MECHANISMS, SOURCES
 
 ui.page_setup("About the model")
 
