@@ -333,3 +333,14 @@ def test_median_with_ci_and_paired_median_difference() -> None:
     assert shifted["mean"] == shifted["lower"] == shifted["upper"] == 7.0
     with pytest.raises(ValueError):
         r.paired_median_difference(values, values.iloc[:50])
+
+
+def test_the_public_names_are_the_lazily_imported_ones() -> None:
+    """sim.__all__ and the lazy-import table name the same objects, each importable."""
+    import sim
+
+    assert sorted(sim.__all__) == sorted(sim._WHERE)
+    for name in sim.__all__:
+        assert getattr(sim, name) is not None
+    with pytest.raises(AttributeError):
+        _ = sim.no_such_name
