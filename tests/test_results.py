@@ -257,6 +257,17 @@ def test_importing_results_does_not_import_scipy(module: str) -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_the_command_line_reads_a_scenario_without_pandas_or_the_model() -> None:
+    """`microcare validate` starts in well under a second because the CLI imports pandas and
+    the model only for commands that simulate (see sim/__init__.py)."""
+    code = (
+        "import sys, sim.cli; "
+        "print([m for m in ('pandas', 'simpy', 'sim.model', 'sim.experiment') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 # --- summary -------------------------------------------------------------------------------
 
 
