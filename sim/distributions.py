@@ -1,8 +1,9 @@
 """A small tagged family of distributions used in scenario files.
 
-Each is a frozen pydantic model with a ``kind`` tag, a ``mean`` and ``sample(rng)``, so a
-scenario can say ``hours_per_week = {kind = "lognormal", mean = 6, sd = 4}`` and a
-deterministic test can say ``hours_per_week = 5`` (a bare number means "fixed").
+Each is a frozen pydantic model with a ``kind`` tag, a ``mean``, ``mean_capped(cap)`` and
+``sample(rng)``, so a scenario can say
+``hours_per_week = {kind = "lognormal", mean = 6, sd = 4}`` and a deterministic test can say
+``hours_per_week = 5`` (a bare number means "fixed").
 """
 
 from __future__ import annotations
@@ -37,6 +38,19 @@ class _Dist(BaseModel):
 
     __str__ = __repr__
 
+    def mean_capped(self, cap: float) -> float:
+        """E[min(X, cap)], cap >= 0: the average of a draw that cannot exceed ``cap``.
+
+        A model that cuts draws at a limit (a sickness spell takes at most the 5 working days
+        of its week) gets ``mean_capped(limit)`` on average, which is less than
+        ``min(mean, limit)`` whenever X is random (min is concave). Closed forms throughout,
+        each E[min(X, c)] = the integral from 0 to c of P(X > t) dt.
+        """
+        return cap if cap <= 0 else self._mean_capped(cap)  # every X here is >= 0
+
+    def _mean_capped(self, cap: float) -> float:
+        raise NotImplementedError
+
 
 class Fixed(_Dist):
     """Always the same value: the way to switch randomness off for a process."""
@@ -47,6 +61,9 @@ class Fixed(_Dist):
     @property
     def mean(self) -> float:
         return self.value
+
+    def _mean_capped(self, cap: float) -> float:
+        return min(self.value, cap)
 
     def sample(self, rng: np.random.Generator) -> float:
         return self.value
@@ -61,6 +78,9 @@ class Exponential(_Dist):
     @property
     def mean(self) -> float:
         return self.mean_value
+
+    def _mean_capped(self, cap: float) -> float:
+        return self.mean_value * -math.expm1(-cap / self.mean_value)  # mean (1 - e^(-c/mean))
 
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.exponential(self.mean_value))
@@ -80,16 +100,36 @@ class LogNormal(_MeanSd):
 
     kind: Literal["lognormal"] = "lognormal"
 
-    def sample(self, rng: np.random.Generator) -> float:
+    def _log_params(self) -> tuple[float, float]:
+        """mu and sigma of log X: sigma^2 = ln(1 + cv^2), mu = ln(mean) - sigma^2 / 2."""
         sigma2 = math.log1p((self.sd / self.mean_value) ** 2)
-        mu = math.log(self.mean_value) - sigma2 / 2
-        return float(rng.lognormal(mu, math.sqrt(sigma2)))
+        return math.log(self.mean_value) - sigma2 / 2, math.sqrt(sigma2)
+
+    def _mean_capped(self, cap: float) -> float:
+        """mean Phi((ln c - mu - sigma^2) / sigma) + c (1 - Phi((ln c - mu) / sigma))."""
+        mu, sigma = self._log_params()
+        z = (math.log(cap) - mu) / sigma
+        return self.mean_value * _normal_cdf(z - sigma) + cap * _normal_cdf(-z)
+
+    def sample(self, rng: np.random.Generator) -> float:
+        mu, sigma = self._log_params()
+        return float(rng.lognormal(mu, sigma))
 
 
 class Gamma(_MeanSd):
     """Positive values by mean and sd; less heavy-tailed than the lognormal."""
 
     kind: Literal["gamma"] = "gamma"
+
+    def _mean_capped(self, cap: float) -> float:
+        """mean P(k + 1, c / scale) + c Q(k, c / scale), P and Q the regularised lower and
+        upper incomplete gamma functions; scipy is imported here only, as ``import sim`` must
+        not pay for it."""
+        from scipy.special import gammainc, gammaincc
+
+        shape, scale = (self.mean_value / self.sd) ** 2, self.sd**2 / self.mean_value
+        x = cap / scale
+        return float(self.mean_value * gammainc(shape + 1, x) + cap * gammaincc(shape, x))
 
     def sample(self, rng: np.random.Generator) -> float:
         shape = (self.mean_value / self.sd) ** 2
@@ -117,6 +157,18 @@ class Triangular(_Dist):
     def mean(self) -> float:
         return (self.low + self.mode + self.high) / 3
 
+    def _mean_capped(self, cap: float) -> float:
+        """c - (c - a)^3 / (3 (b - a)(m - a)) up to the mode, mean - (b - c)^3 / (3 (b - a)(b - m))
+        above it (a, m, b = low, mode, high)."""
+        a, m, b = self.low, self.mode, self.high
+        if cap <= a:
+            return cap
+        if cap >= b:
+            return self.mean
+        if cap <= m:
+            return cap - (cap - a) ** 3 / (3 * (b - a) * (m - a))
+        return self.mean - (b - cap) ** 3 / (3 * (b - a) * (b - m))
+
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.triangular(self.low, self.mode, self.high))
 
@@ -138,8 +190,20 @@ class Uniform(_Dist):
     def mean(self) -> float:
         return (self.low + self.high) / 2
 
+    def _mean_capped(self, cap: float) -> float:
+        """mean - (high - c)^2 / (2 (high - low)) for c between low and high."""
+        if cap <= self.low:
+            return cap
+        if cap >= self.high:
+            return self.mean
+        return self.mean - (self.high - cap) ** 2 / (2 * (self.high - self.low))
+
     def sample(self, rng: np.random.Generator) -> float:
         return float(rng.uniform(self.low, self.high))
+
+
+def _normal_cdf(z: float) -> float:
+    return 0.5 * math.erfc(-z / math.sqrt(2))
 
 
 def _number_means_fixed(value: Any) -> Any:

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.model.provider import DAYS_PER_MONTH
+from sim.model.provider import DAYS_PER_MONTH, WEEKS_PER_YEAR
 from tests.conftest import NO_REFERRALS
 
 Z = 4.0
@@ -339,6 +339,55 @@ def test_days_lost_to_sickness_match_the_yearly_rate(who: str) -> None:
     lost = monthly["hours_missed"].sum() / (capacity / 5) / reps * 52 / WEEKS
     sd = math.sqrt(WEEKS * 0.25 * 0.75) * 2.0 * 52 / WEEKS  # per worker-year
     assert lost == pytest.approx(days, abs=Z * sd / math.sqrt(reps))
+
+
+RANDOM_SPELLS = [
+    ("staff", {"kind": "exponential", "mean": 3.0}, 40),
+    ("staff", {"kind": "uniform", "low": 1.0, "high": 9.0}, 40),
+    ("staff", {"kind": "triangular", "low": 1.0, "mode": 2.0, "high": 10.0}, 40),
+    ("staff", {"kind": "lognormal", "mean": 3.0, "sd": 3.0}, 40),
+    ("staff", {"kind": "gamma", "mean": 3.0, "sd": 4.0}, 40),
+    ("owner", {"kind": "exponential", "mean": 5.0}, 200),  # 26 x 3.16 / 5 = 16.4 before
+]
+
+
+@pytest.mark.parametrize(
+    ("who", "spell", "reps"),
+    RANDOM_SPELLS,
+    ids=[f"{who}-{spell['kind']}" for who, spell, _ in RANDOM_SPELLS],
+)
+def test_days_lost_match_the_yearly_rate_with_random_spells(who: str, spell: dict, reps: int):
+    """'sickness_days_per_year: Days/year off sick', whatever the spell distribution. A spell
+    takes min(spell, 5) days of its week, so a chance of 26 / (52 x min(mean spell, 5)) lost
+    too few days (exponential mean 3: 26 (1 - e^(-5/3)) = 21.1; uniform(1, 9): 20.8). Ten
+    workers (or one owner), six 5-hour clients each, every place taken from month 2, nobody
+    covering: the missed hours are the days lost x 6. A week's days lost d lie in [0, 5], so
+    Var(d) <= E[d^2] <= 5 E[d], and the sd per worker-year is at most sqrt(5 x 26) = 11.4
+    for any spell distribution."""
+    days, capacity = 26.0, 30.0  # owner 30 care hours; staff 35 less 10 travel minutes/hour
+    if who == "owner":
+        workers = 1
+        changes = {"owner__care_hours_per_week": capacity, "owner__sickness_days_per_year": days}
+    else:
+        workers = 10
+        changes = {
+            "owner__care_hours_per_week": 0.0,
+            "staff__initial_staff": workers,
+            "business__staff_ceiling": workers,
+            "staff__sickness_days_per_year": days,
+        }
+    sc = scenario(
+        **changes,
+        staff__sickness_spell_days=spell,
+        channels__self_funder__referrals_per_month=200.0,
+    )
+    monthly = panel(sc, reps)
+    full = monthly[monthly["month"] >= 2]
+    assert (full["clients"] == workers * 6).all()
+    weeks = WEEKS - int(DAYS_PER_MONTH // 7)  # settled from month 2 on: 52 - 4 = 48
+    worker_years = workers * reps * weeks / WEEKS_PER_YEAR
+    lost = full["hours_missed"].sum() / (capacity / 5) / worker_years
+    assert lost == pytest.approx(days, abs=Z * math.sqrt(5 * days / worker_years))
 
 
 # --- hiring (mechanism 4) ------------------------------------------------------------------

@@ -111,7 +111,7 @@ class Provider:
         self.next_id = 1
         for _ in range(sc.staff.initial_staff):
             self.workers.append(self._new_employee())
-        spell = sc.staff.sickness_spell_days.mean
+        spell = sc.staff.sickness_spell_days.mean_capped(5.0)  # days lost in a spell's week
         self.sick_chance_staff = _weekly_chance(sc.staff.sickness_days_per_year, spell)
         self.sick_chance_owner = _weekly_chance(sc.owner.sickness_days_per_year, spell)
         self.turnover_hazard = -math.log1p(-sc.staff.turnover_per_year) / WEEKS_PER_YEAR
@@ -737,8 +737,13 @@ def size_band(headcount: int) -> str:
     return "medium"
 
 
-def _weekly_chance(days_per_year: float, spell_days: float) -> float:
-    """Chance a sickness spell starts in a given week, to give ``days_per_year`` on average."""
-    if days_per_year <= 0 or spell_days <= 0:
+def _weekly_chance(days_per_year: float, days_per_spell: float) -> float:
+    """Chance a sickness spell starts in a given week, to give ``days_per_year`` on average.
+
+    ``days_per_spell`` is the average a spell takes of its week, E[min(spell, 5)] (a spell
+    never carries into the next week), not min(mean spell, 5), which is more whenever spells
+    are random and would lose fewer days than asked. Capped at one spell a week.
+    """
+    if days_per_year <= 0 or days_per_spell <= 0:
         return 0.0
-    return min(1.0, days_per_year / (WEEKS_PER_YEAR * min(spell_days, 5.0)))
+    return min(1.0, days_per_year / (WEEKS_PER_YEAR * days_per_spell))
