@@ -309,8 +309,17 @@ def test_a_target_built_in_code_is_checked_too():
 
 
 def test_metric_values_refuse_a_month_that_was_not_simulated(short):
-    results = sim.run(short, reps=2, workers=1)
-    assert metric_values(results, "survival_24").mean() >= 0  # the horizon itself is fine
+    results = sim.run(short, reps=20, workers=1)
+    runs = results.runs
+    failed = runs["failed"].to_numpy(bool)
+    when = runs["failure_month"].to_numpy(float, na_value=float("nan"))
+    # failures before and after month 12 (8, 11, 11, 11 and 22 with this seed): survival at
+    # month m is 1 in a replication unless it failed in month m or earlier
+    assert (when[failed] <= 12).any() and (when[failed] > 12).any() and not failed.all()
+    for month in (8, 12, 24):  # the horizon itself is fine
+        values = metric_values(results, f"survival_{month}")
+        expected = [0.0 if f and w <= month else 1.0 for f, w in zip(failed, when, strict=True)]
+        assert list(values.index) == list(runs["rep"]) and list(values) == expected, month
     with pytest.raises(InputError, match="month 25 is beyond the horizon of 24 months"):
         metric_values(results, "survival_25")
 
