@@ -4,6 +4,8 @@ paragraph, the editable fields and the reading of uploads."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -49,9 +51,15 @@ def test_plan_figures_cap_years_at_the_horizon(small: experiment.Results) -> Non
     figures = policy.plan_figures(small.summary(), small.runs)
     assert [e["month"] for e in figures["survival"]] == [12, 24]
     curve = small.survival_curve().set_index("month")
+    z = 1.959963984540054  # the standard normal's 97.5% point
+    n = 30
     for entry in figures["survival"]:
         assert entry["estimate"] == pytest.approx(curve.loc[entry["month"], "survival"])
-        assert entry["lower"] <= entry["estimate"] <= entry["upper"]
+        # Wilson score interval by hand: (p + z²/2n ± z √(p(1-p)/n + z²/4n²)) / (1 + z²/n)
+        p = entry["estimate"]
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+        assert (entry["lower"], entry["upper"]) == pytest.approx((centre - half, centre + half))
 
 
 def test_paragraph_says_what_the_numbers_mean_and_names_the_main_risk(
