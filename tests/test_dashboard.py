@@ -14,6 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import sim
 from dashboard import state as S
 from dashboard.pages_index import page_files
 
@@ -118,7 +119,19 @@ def test_run_shows_the_headline_figures_charts_and_downloads() -> None:
         "Cost per delivered hour",
     ):
         assert label in shown, f"{label} missing from {list(shown)}"
-    assert 0 <= percent(shown["Still trading after 2 years"]) <= 1
+    # The same plan, replications and seed run here without the dashboard: the shares shown
+    # are the runs still trading at months 12 and 24, rounded to whole percent.
+    plan = sim.load_scenario(ROOT / "scenarios" / "home_care_self_funders.toml")
+    plan = plan.with_overrides({"run.months": MONTHS})
+    toml_text, reps, seed = at.session_state[S.LAST_RUN]
+    assert sim.loads_scenario(toml_text) == plan and (reps, seed) == (REPS, plan.run.seed)
+    runs = sim.run(plan, reps=REPS, seed=plan.run.seed, workers=1).runs
+    failed = runs["failed"].to_numpy(bool)
+    when = runs["failure_month"].to_numpy(float, na_value=float("nan"))
+    for label, month in (("Still trading after 1 year", 12), ("Still trading after 2 years", 24)):
+        alive = (~(failed & (when <= month))).sum()
+        assert shown[label] == f"{100 * alive / REPS:.0f}%", label
+    assert failed.any() and not failed.all()  # a share that could be shown wrongly
     captions = " ".join(c.value for c in at.caption)
     assert "95% CI" in captions and "vs average price" in captions
     paragraph = at.info[0].value

@@ -94,16 +94,39 @@ def test_unused_parameter_has_exactly_zero_effect_and_price_effects_oppose(metri
     assert table.index[0] == "channels.self_funder.price_per_hour"  # sorted by swing
 
 
-def test_parameters_scale_numbers_distributions_and_tables(base):
-    assert base_value(base, "staff.wage_per_hour") == base.staff.wage_per_hour
-    assert base_value(base, "clients.hours_per_week") == pytest.approx(5.5)  # its mean
-    doubled = with_value(base, "clients.hours_per_week", 12.0)
+def test_parameters_scale_numbers_distributions_and_tables():
+    # Expected values are the literals in the scenario file, or worked out from them by hand.
+    plan = sim.load_scenario("scenarios/home_care_self_funders.toml")
+    assert base_value(plan, "staff.wage_per_hour") == 12.60  # wage_per_hour = 12.60
+    # hours_per_week = {kind = "lognormal", mean = 5.5, sd = 4.0}: its mean
+    assert base_value(plan, "clients.hours_per_week") == pytest.approx(5.5)
+    # [costs.fixed_monthly] phone_and_software 90 + accountant 80 + office 0: the total
+    assert base_value(plan, "costs.fixed_monthly") == pytest.approx(170.0)
+    # a triangular's mean is (low + mode + high) / 3 = (2 + 3 + 10) / 3 = 5; a bare number
+    # is a fixed distribution whose mean is that number
+    triangular = plan.with_overrides(
+        {"clients.hours_per_week": {"kind": "triangular", "low": 2.0, "mode": 3.0, "high": 10.0}}
+    )
+    assert base_value(triangular, "clients.hours_per_week") == pytest.approx(5.0)
+    assert base_value(
+        plan.with_overrides({"clients.hours_per_week": 7.0}), "clients.hours_per_week"
+    ) == pytest.approx(7.0)
+
+    # a distribution is scaled with its shape kept: mean 5.5 -> 12, sd 4.0 -> 4.0 x 12 / 5.5
+    doubled = with_value(plan, "clients.hours_per_week", 12.0)
+    assert doubled.clients.hours_per_week.kind == "lognormal"
     assert doubled.clients.hours_per_week.mean == pytest.approx(12.0)
-    assert doubled.clients.hours_per_week.kind == base.clients.hours_per_week.kind
-    total = sum(base.costs.fixed_monthly.values())
-    scaled = with_value(base, "costs.fixed_monthly", 2 * total)
-    assert sum(scaled.costs.fixed_monthly.values()) == pytest.approx(2 * total)
-    assert base_value(base, "staff.wage_per_hour") == 12.60  # unchanged original
+    assert doubled.clients.hours_per_week.sd == pytest.approx(4.0 * 12.0 / 5.5)
+    # a triangular: every point x 12 / 5 = 2.4
+    stretched = with_value(triangular, "clients.hours_per_week", 12.0).clients.hours_per_week
+    assert (stretched.low, stretched.mode, stretched.high) == pytest.approx((4.8, 7.2, 24.0))
+    # a table is scaled item by item so that its total is the new value: 170 -> 340
+    scaled = with_value(plan, "costs.fixed_monthly", 340.0)
+    assert scaled.costs.fixed_monthly == pytest.approx(
+        {"phone_and_software": 180.0, "accountant": 160.0, "office": 0.0}
+    )
+    assert with_value(plan, "staff.wage_per_hour", 13.5).staff.wage_per_hour == 13.5
+    assert base_value(plan, "staff.wage_per_hour") == 12.60  # the original is unchanged
 
 
 @pytest.mark.parametrize(
@@ -286,8 +309,17 @@ def test_a_target_built_in_code_is_checked_too():
 
 
 def test_metric_values_refuse_a_month_that_was_not_simulated(short):
-    results = sim.run(short, reps=2, workers=1)
-    assert metric_values(results, "survival_24").mean() >= 0  # the horizon itself is fine
+    results = sim.run(short, reps=20, workers=1)
+    runs = results.runs
+    failed = runs["failed"].to_numpy(bool)
+    when = runs["failure_month"].to_numpy(float, na_value=float("nan"))
+    # failures before and after month 12 (8, 11, 11, 11 and 22 with this seed): survival at
+    # month m is 1 in a replication unless it failed in month m or earlier
+    assert (when[failed] <= 12).any() and (when[failed] > 12).any() and not failed.all()
+    for month in (8, 12, 24):  # the horizon itself is fine
+        values = metric_values(results, f"survival_{month}")
+        expected = [0.0 if f and w <= month else 1.0 for f, w in zip(failed, when, strict=True)]
+        assert list(values.index) == list(runs["rep"]) and list(values) == expected, month
     with pytest.raises(InputError, match="month 25 is beyond the horizon of 24 months"):
         metric_values(results, "survival_25")
 
