@@ -394,7 +394,7 @@ def _show_one(scenario: Scenario, seed: int | None) -> None:
     wide.print(table)
     o = one.outcome
     wide.print(
-        f"failed in month {o.failure_month} ({o.failure_cause.replace('_', ' ')})"
+        f"failed in month {o.failure_month} ({(o.failure_cause or 'unknown').replace('_', ' ')})"
         if o.failed
         else f"still trading after {len(one.monthly)} months",
         f"| break-even month: {o.breakeven_month or 'never'} | final cash £{o.final_cash:,.0f}",

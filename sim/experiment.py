@@ -23,7 +23,7 @@ import sys
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -158,7 +158,7 @@ def _compact(monthly: pd.DataFrame) -> pd.DataFrame:
     integers -> int32 (month int16), floats -> float32 except the ledger columns, text ->
     category, booleans unchanged.
     """
-    columns: dict[str, Any] = {}
+    columns: dict[Hashable, Any] = {}
     for name, col in monthly.items():
         dtype = col.dtype
         if name == "month":
