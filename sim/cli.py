@@ -661,7 +661,7 @@ def _guard(work: Callable[[], Any]) -> Any:
         raise _fail(str(exc)) from None
     except RunFailed as exc:
         raise _fail(str(exc), FAILED) from None
-    except Exception as exc:  # noqa: BLE001 - reported with its traceback saved
+    except Exception as exc:  # reported with its traceback saved
         raise _bug(exc) from None
 
 
@@ -677,7 +677,7 @@ def main() -> None:
         raise
     except KeyboardInterrupt as exc:
         sys.exit(_interrupted(exc).exit_code)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+    except Exception as exc:  # the last line of defence for users
         sys.exit(_bug(exc).exit_code)
 
 
