@@ -31,11 +31,13 @@ chromium:
 test: $(STAMP) chromium
 	$(BIN)/ruff check sim tests dashboard benchmarks
 	$(BIN)/ruff format --check sim tests dashboard benchmarks
+	$(BIN)/mypy sim dashboard
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests dashboard benchmarks
 	$(BIN)/ruff format --check sim tests dashboard benchmarks
+	$(BIN)/mypy sim dashboard
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -138,8 +138,10 @@ def policy_summary(table: pd.DataFrame) -> None:
         {
             "Policy": table["policy"],
             f"Still trading at month {month} (95% CI)": [
-                f"{pct(r.survival)} ({pct(r.survival_lower)} to {pct(r.survival_upper)})"
-                for r in table.itertuples()
+                f"{pct(mid)} ({pct(low)} to {pct(high)})"
+                for mid, low, high in zip(
+                    table["survival"], table["survival_lower"], table["survival_upper"], strict=True
+                )
             ],
             "Difference vs first (95% CI)": table.apply(interval, axis=1),
             "Continuity of care": table["continuity"].map(pct),

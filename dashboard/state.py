@@ -15,13 +15,15 @@ from typing import Any
 
 import scipy.stats  # noqa: F401 - here, so the first Run does not wait ~1 s to import it
 import streamlit as st
+from streamlit.runtime.state import SessionStateProxy
 
 from dashboard.fields import FieldSpec, all_fields, value_at
 from sim import experiment
 from sim.scenario import DEFAULT_SCENARIO, SCENARIO_DIR, Scenario, loads_scenario
 from sim.validation import ScenarioError
 
-State = MutableMapping[str, Any]
+# st.session_state, or a plain dict in callbacks' tests.
+State = MutableMapping[str, Any] | SessionStateProxy
 Problems = list[tuple[str, str]]
 
 BASE_TOML = "plan.base_toml"  # text of the scenario the edits start from
@@ -287,7 +289,9 @@ def run_failed(exc: Exception) -> str:
     )
 
 
-def compare_or_error(last: tuple) -> Any:
+def compare_or_error(
+    last: tuple[tuple[str, ...], tuple[str, ...], int, int],
+) -> experiment.Comparison | None:
     """:func:`run_compare` on a remembered run, or None after showing an error message."""
     try:
         return run_compare(*last)

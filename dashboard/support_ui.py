@@ -248,7 +248,7 @@ def differences(comparison: Any) -> None:
     st.dataframe(pd.DataFrame(rows), hide_index=True, key="support.table.differences")
 
 
-def _fmt(metric: str, value: float, sign: bool = False, unit: bool = True) -> str:
+def _fmt(metric: str, value: float | None, sign: bool = False, unit: bool = True) -> str:
     """A metric's value (or, with ``sign``, a difference: percentage points for shares)."""
     if value is None or pd.isna(value):
         return "n/a"

@@ -38,7 +38,7 @@ def pct(value: float | None) -> str:
 
 
 def pounds(value: float | None, decimals: int = 2) -> str:
-    if _missing(value):
+    if value is None or value != value:  # None or NaN
         return "n/a"
     sign = "-" if value < 0 else ""
     return f"{sign}£{abs(value):,.{decimals}f}"
@@ -211,9 +211,8 @@ def run_controls(
     with right:
         clicked = st.button("Run", key="plan.run", type="primary", disabled=not ready)
     if clicked and ready and scenario is not None:
-        run_key = (scenario.to_toml(), int(state[S.REPS]), int(scenario.run.seed))
-        state[S.LAST_RUN] = run_key
-    run_key = state.get(S.LAST_RUN)
+        state[S.LAST_RUN] = (scenario.to_toml(), int(state[S.REPS]), int(scenario.run.seed))
+    run_key: tuple[str, int, int] | None = state.get(S.LAST_RUN)
     if run_key is None:
         st.info("Set up the plan above, then press **Run**.")
         return None

@@ -39,7 +39,7 @@ def _metric_choice(key: str, months: int) -> str:
     return st.selectbox(
         "Measure",
         metric_choices(months),
-        format_func=whatif.METRIC_LABELS.get,
+        format_func=whatif.METRIC_LABELS.__getitem__,
         key=key,
         help="Survival is at the end of that month; only months within the horizon "
         f"({months} months) are offered.",
@@ -171,7 +171,7 @@ def goal_section(plan: Scenario, months: int, reps: int, seed: int) -> None:
             "Target",
             [">=", "<="],
             key="whatif.goal.op",
-            format_func={">=": "at least", "<=": "at most"}.get,
+            format_func={">=": "at least", "<=": "at most"}.__getitem__,
         )
     base = whatif.base_value(plan, param)
     default_target = 0.8 if metric.startswith("survival") else 0.0

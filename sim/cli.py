@@ -394,7 +394,7 @@ def _show_one(scenario: Scenario, seed: int | None) -> None:
     wide.print(table)
     o = one.outcome
     wide.print(
-        f"failed in month {o.failure_month} ({o.failure_cause.replace('_', ' ')})"
+        f"failed in month {o.failure_month} ({(o.failure_cause or 'unknown').replace('_', ' ')})"
         if o.failed
         else f"still trading after {len(one.monthly)} months",
         f"| break-even month: {o.breakeven_month or 'never'} | final cash £{o.final_cash:,.0f}",
@@ -661,7 +661,7 @@ def _guard(work: Callable[[], Any]) -> Any:
         raise _fail(str(exc)) from None
     except RunFailed as exc:
         raise _fail(str(exc), FAILED) from None
-    except Exception as exc:  # noqa: BLE001 - reported with its traceback saved
+    except Exception as exc:  # reported with its traceback saved
         raise _bug(exc) from None
 
 
@@ -677,7 +677,7 @@ def main() -> None:
         raise
     except KeyboardInterrupt as exc:
         sys.exit(_interrupted(exc).exit_code)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+    except Exception as exc:  # the last line of defence for users
         sys.exit(_bug(exc).exit_code)
 
 

@@ -23,9 +23,11 @@ _CONFIG = ConfigDict(
 )
 
 
-def _param(low: str = "ge") -> Any:
+def _param(low: Literal["ge", "gt"] = "ge") -> Any:
     """A parameter: finite, >= 0 (or > 0) and at most MAX_PARAMETER, so samples stay finite."""
-    return Field(**{low: 0}, le=MAX_PARAMETER)
+    if low == "gt":
+        return Field(gt=0, le=MAX_PARAMETER)
+    return Field(ge=0, le=MAX_PARAMETER)
 
 
 class _Dist(BaseModel):

@@ -23,7 +23,7 @@ import sys
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -83,6 +83,7 @@ RUN_COLUMNS = (
     "loan_outstanding",
     "months",
 )
+RunRow = tuple[Any, ...]  # one row of the runs table, in RUN_COLUMNS order
 
 _FIXED_LABELS = {
     "final_cash": "final cash (£)",
@@ -104,7 +105,7 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def _runs_rows(
     monthly: pd.DataFrame, lengths: list[int], outcomes: list[Any], start: int, horizon: int
-) -> list[tuple]:
+) -> list[RunRow]:
     """The chunk's rows of the runs table (in RUN_COLUMNS order), from its full-precision
     monthly rows; sums per replication are taken over contiguous segments with reduceat."""
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.intp)
@@ -158,7 +159,7 @@ def _compact(monthly: pd.DataFrame) -> pd.DataFrame:
     integers -> int32 (month int16), floats -> float32 except the ledger columns, text ->
     category, booleans unchanged.
     """
-    columns: dict[str, Any] = {}
+    columns: dict[Hashable, Any] = {}
     for name, col in monthly.items():
         dtype = col.dtype
         if name == "month":
@@ -178,7 +179,7 @@ def _compact(monthly: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _run_chunk(scenario: Scenario, start: int, stop: int) -> tuple[pd.DataFrame, list[tuple]]:
+def _run_chunk(scenario: Scenario, start: int, stop: int) -> tuple[pd.DataFrame, list[RunRow]]:
     """Replications ``start..stop-1``: their monthly rows (compact, with ``rep``) and runs rows."""
     records = [replicate(scenario, replication=rep) for rep in range(start, stop)]
     lengths = [len(rows) for rows, _ in records]
@@ -303,7 +304,7 @@ def _run_pool(
     )
     processes: list[Any] = []
     try:
-        index: dict[Future, int] = {}
+        index: dict[Future[tuple[pd.DataFrame, list[RunRow]]], int] = {}
         for i in todo:
             task = tasks[i]
             index[pool.submit(_run_chunk, scenarios[task.job], task.start, task.stop)] = i
@@ -348,7 +349,7 @@ def _lost_message(
 
 def _execute_local(
     scenarios: Sequence[Scenario], reps: int, workers: int, progress: Progress | None
-) -> list[list[tuple[pd.DataFrame, list[tuple]]]]:
+) -> list[list[tuple[pd.DataFrame, list[RunRow]]]]:
     """Run the chunks in this process (workers == 1) or in a local process pool.
 
     Chunks lost to a worker that dies (the kernel's out-of-memory killer, a stray kill) are
@@ -426,7 +427,7 @@ def _connect(address: str) -> Any:
 
 def _execute_dask(
     scenarios: Sequence[Scenario], reps: int, address: str, progress: Progress | None
-) -> list[list[tuple[pd.DataFrame, list[tuple]]]]:
+) -> list[list[tuple[pd.DataFrame, list[RunRow]]]]:
     """Run the same chunks on a Dask cluster (its workers need microcare-sim installed).
 
     Ctrl-C or SIGTERM cancels the chunks on the cluster before closing the client; losing
@@ -508,7 +509,7 @@ def _execute(
     workers: int | None,
     scheduler: str | None,
     progress: Progress | None,
-) -> list[list[tuple[pd.DataFrame, list[tuple]]]]:
+) -> list[list[tuple[pd.DataFrame, list[RunRow]]]]:
     """Run the chunks where asked, after refusing a run too big for this machine's memory.
 
     Local workers are capped at the cores available (more only add overhead); a Dask
@@ -547,7 +548,7 @@ def _assemble_monthly(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return monthly
 
 
-def _assemble_runs(rows: list[tuple]) -> pd.DataFrame:
+def _assemble_runs(rows: list[RunRow]) -> pd.DataFrame:
     runs = pd.DataFrame.from_records(rows, columns=list(RUN_COLUMNS))
     cause = RUN_COLUMNS.index("failure_cause")
     runs["failure_cause"] = pd.Series([row[cause] for row in rows], dtype=object)

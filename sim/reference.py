@@ -7,7 +7,7 @@ gets; a test keeps the committed page up to date.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 import annotated_types as at
 from pydantic import BaseModel
@@ -28,7 +28,7 @@ its parameters are at most 1,000,000, and some settings also bound its mean (sho
 """
 
 
-def _is_section(annotation: Any) -> bool:
+def _is_section(annotation: Any) -> TypeGuard[type[BaseModel]]:
     return (
         isinstance(annotation, type)
         and issubclass(annotation, BaseModel)
@@ -83,7 +83,7 @@ def _section(model: type[BaseModel], value: BaseModel, path: str) -> list[str]:
     if doc and model.__doc__ != BaseModel.__doc__:
         lines += [" ".join(doc.split()), ""]
     lines += ["| key | default | allowed | meaning |", "| --- | --- | --- | --- |"]
-    subsections = []
+    subsections: list[tuple[type[BaseModel], BaseModel, str]] = []
     for name, field in model.model_fields.items():
         if _is_section(field.annotation):
             subsections.append((field.annotation, getattr(value, name), f"{path}.{name}"))
@@ -101,6 +101,7 @@ def scenario_reference() -> str:
     default = Scenario()
     lines = [_HEAD.format(kinds=", ".join(f"`{k}`" for k in DIST_KINDS))]
     for name, field in Scenario.model_fields.items():
+        assert _is_section(field.annotation)  # every field of a scenario is a section
         lines += _section(field.annotation, getattr(default, name), name)
     return "\n".join(lines).rstrip() + "\n"
 

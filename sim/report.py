@@ -5,6 +5,7 @@ Shared by the command line and the dashboard so both say the same thing the same
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -19,7 +20,7 @@ def money(value: float | None) -> str:
     return f"{sign}£{abs(value):,.0f}"
 
 
-def _interval(entry: dict[str, Any], fmt=pct) -> str:  # noqa: ANN001 - a formatter
+def _interval(entry: dict[str, Any], fmt: Callable[[float | None], str] = pct) -> str:
     estimate = entry.get("estimate", entry.get("mean"))
     lower, upper = entry.get("lower"), entry.get("upper")
     if lower is None or upper is None:

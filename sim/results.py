@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from statistics import NormalDist
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -228,7 +228,7 @@ def cash_quantiles(
     if monthly.empty:
         return pd.DataFrame(columns=["month", "n", *labels])
     grouped = monthly.groupby("month")["cash_close"]
-    table = grouped.quantile(list(quantiles)).unstack()
+    table = grouped.quantile(np.asarray(quantiles, dtype=float)).unstack()
     table.columns = labels
     table.insert(0, "n", grouped.size())
     return table.reset_index()
@@ -469,7 +469,8 @@ def _plain(value: Any) -> Any:
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    return table.to_dict(orient="records")
+    # pandas types record keys as Hashable; these tables' column names are all strings.
+    return cast(list[dict[str, Any]], table.to_dict(orient="records"))
 
 
 def summarise(runs: pd.DataFrame, monthly: pd.DataFrame, horizon: int) -> dict[str, Any]:

@@ -149,7 +149,8 @@ class Staff(Section):
     sickness_days_per_year: float = Field(4.8, ge=0, le=260, description="Days/year off sick.")
     sickness_spell_days: SpellDistribution = Field(
         Fixed(value=3.0),
-        description="Working days per spell of sickness (5 = a whole week; a longer spell counts as one week off).",
+        description="Working days per spell of sickness (5 = a whole week; a longer spell "
+        "counts as one week off).",
     )
     turnover_per_year: float = Field(
         0.25, ge=0, lt=1, description="Share of staff leaving in a year when given desired hours."

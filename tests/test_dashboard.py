@@ -173,7 +173,7 @@ def test_results_are_cached_across_pages(monkeypatch: pytest.MonkeyPatch) -> Non
     calls = []
     real = S.experiment.run
 
-    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def counting(*args, **kwargs):
         calls.append(kwargs.get("reps"))
         return real(*args, **kwargs)
 
@@ -190,7 +190,7 @@ def test_results_are_cached_across_pages(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_a_run_that_fails_shows_a_message_not_a_traceback(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def broken(*args, **kwargs):
         raise RuntimeError("worker died")
 
     monkeypatch.setattr(S.experiment, "run", broken)

@@ -22,7 +22,7 @@ def test_readme_python_example_runs():
     try:
         for block in blocks:
             namespace: dict = {}
-            exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102
+            exec(compile(block, "README.md", "exec"), namespace)
     finally:
         os.chdir(cwd)
     check_what_the_example_promises(namespace)

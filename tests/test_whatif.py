@@ -169,7 +169,7 @@ def short() -> sim.Scenario:
 
 @pytest.fixture
 def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def refuse(*args, **kwargs):
         raise AssertionError("simulated although the input was bad")
 
     monkeypatch.setattr("sim.whatif.compare", refuse)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Generator
 from typing import Any
 
 import simpy
@@ -173,7 +174,7 @@ class Provider:
         self.env.process(self._monthly())
         self.env.run(until=self.done)
 
-    def _weekly(self):  # noqa: ANN202 - a simpy process
+    def _weekly(self) -> Generator[simpy.Event, Any, None]:  # a simpy process
         week = 0
         self._schedule_arrivals()
         while True:
@@ -182,7 +183,7 @@ class Provider:
             self._settle(week)
             self._schedule_arrivals()
 
-    def _monthly(self):  # noqa: ANN202 - a simpy process
+    def _monthly(self) -> Generator[simpy.Event, Any, None]:  # a simpy process
         horizon = self.sc.run.months
         for month in range(1, horizon + 1):
             yield self.env.timeout(month * DAYS_PER_MONTH - self.env.now)
@@ -216,9 +217,13 @@ class Provider:
             stream = self.arrival_streams[index]
             if stream is None:
                 stream = self.arrival_streams[index] = self.streams[ARRIVALS[index]]
+
+            def arrive(_ev: simpy.Event, c: str = channel, i: int = index) -> None:
+                self._arrive(c, i)
+
             t = stream.exponential() / per_day
             while t < WEEK:
-                env.timeout(t).callbacks.append(lambda _ev, c=channel, i=index: self._arrive(c, i))
+                env.timeout(t).callbacks.append(arrive)
                 t += stream.exponential() / per_day
 
     def _arrive(self, channel: str, index: int) -> None:
@@ -282,7 +287,7 @@ class Provider:
         self.clients.append(client)
         self.hours_by_channel[client.channel] += client.client_hours
         self.env.timeout(package_days).callbacks.append(
-            lambda _ev, c=client: self._end_package(c, dissatisfied=False)
+            lambda _ev: self._end_package(client, dissatisfied=False)
         )
         return True
 
@@ -476,7 +481,7 @@ class Provider:
 
     def _purge_waiting(self) -> None:
         now = self.env.now
-        kept = deque()
+        kept: deque[tuple[Client, float, float]] = deque()
         for entry in self.waiting:
             if entry[2] < now:
                 self.m_declined[CHANNELS.index(entry[0].channel)] += 1
