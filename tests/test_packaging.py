@@ -9,8 +9,10 @@ the test environment.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -130,3 +132,35 @@ def test_the_dashboard_command_serves_the_installed_app(installed: Path, tmp_pat
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _requirements() -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [*project["dependencies"], *project["optional-dependencies"]["test"]]
+
+
+def _locked() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[_canonical(name)] = version.strip()
+    return pins
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_floor_is_the_version_the_tests_ran_with() -> None:
+    """No untested floor: each dependency's lowest allowed version is the one in
+    constraints.txt, which `make test` installs (so the floor itself is what is tested)."""
+    pins = _locked()
+    requirements = _requirements()
+    assert len(requirements) >= 15
+    for requirement in requirements:
+        name, _, floor = requirement.partition(">=")
+        assert floor, f"{requirement}: give a floor (>=)"
+        assert pins.get(_canonical(name)) == floor, f"{requirement} but constraints.txt has " + (
+            f"{pins.get(_canonical(name))}"
+        )
