@@ -25,9 +25,7 @@ from typing import Any
 import simpy
 
 from sim.model.acceptance import fill_from_waiting, purge_waiting, reassign
-from sim.model.clock import DAYS_PER_MONTH as DAYS_PER_MONTH
-from sim.model.clock import WEEK
-from sim.model.clock import WEEKS_PER_YEAR as WEEKS_PER_YEAR
+from sim.model.clock import DAYS_PER_MONTH, WEEK, WEEKS_PER_YEAR
 from sim.model.delivery import earn_and_keep, everyone_covered, quiet_week, settle_week
 from sim.model.entities import Client, Worker
 from sim.model.failure import fail, insolvent, lean_month
