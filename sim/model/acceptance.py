@@ -4,9 +4,10 @@ A referral is taken on only if one carer has room for the whole package in their
 hours (and, for day activities, the sessions have places): a small business cannot split a
 new client between carers and still promise continuity. Otherwise the referral waits, first
 come first served, while the waiting list has places and its patience lasts, or it is
-declined; a decline for want of staff (not of places) is what tells the owner to hire. A
-package ends at the end of its drawn length or when the client leaves dissatisfied (decided in
-:mod:`sim.model.delivery`); its carer's hours are freed and the waiting list is served again.
+declined; a decline for want of staff (not of places), like a waiting list, tells the owner
+to hire (:mod:`sim.model.staff`). A package ends at the end of its drawn length or when the
+client leaves dissatisfied (decided in :mod:`sim.model.delivery`); its carer's hours are freed
+and the waiting list is served again.
 Clients whose carer left are given a new regular carer where someone has room.
 """
 
