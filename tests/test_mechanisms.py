@@ -1,7 +1,7 @@
 """Each mechanism of sim/model against a value worked out by hand from what it promises.
 
-Every expected value below comes from the mechanism's rule (the docstrings of
-sim/model/provider.py and sim/model/referrals.py, DESIGN.md) and arithmetic, never from a run
+Every expected value below comes from the mechanism's rule (the docstrings of the mechanism
+modules of sim/model, DESIGN.md) and arithmetic, never from a run
 of the model. Counts of Poisson arrivals are compared within 4 standard errors (sqrt of the
 expected count); shares within 4 binomial standard errors. Each scenario switches off what it
 does not test, so that the hand calculation is exact.
@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.model.provider import DAYS_PER_MONTH, WEEKS_PER_YEAR
+from sim.model.clock import DAYS_PER_MONTH, WEEKS_PER_YEAR
 from tests.conftest import NO_REFERRALS
 
 Z = 4.0

@@ -1,16 +1,30 @@
-"""Weekly care delivery: who gave each client's hours this week (mechanism 3).
+"""Weekly care delivery and continuity: who gave each client's hours, and what came of it
+(mechanism 3).
 
 Settled once a week for all clients rather than one event per visit, which keeps the model
 fast while still measuring continuity: each client's hours go first to their regular carer,
 then to another employee with spare hours (cover), then to the owner (owner cover, using
-spare care hours and then extra hours), and whatever is left is missed.
+spare care hours and then extra hours), and whatever is left is missed. The delivered hours
+earn income (accrued here, billed in :mod:`sim.model.money`), set the week's satisfaction
+(the share of needed hours given by the regular carer, which drives word of mouth and the
+council's past-performance allocation), and clients may leave dissatisfied, more often the
+more hours were missed or came from strangers.
+
+Most weeks nobody is short of hours: :func:`quiet_week` then books the same postings and
+counts from running totals by channel instead of visiting every client.
 """
 
 from __future__ import annotations
 
-from sim.model.entities import Client, Worker
+from typing import TYPE_CHECKING
 
-EPS = 1e-9
+from sim.model.acceptance import end_package
+from sim.model.entities import EPS, Client, Worker
+from sim.model.money import pay_staff
+from sim.scenario import CHANNELS
+
+if TYPE_CHECKING:
+    from sim.model.provider import Provider
 
 
 def settle_week(
@@ -62,3 +76,80 @@ def settle_week(
                 client.regular += give
             else:
                 client.owner_cover += give
+
+
+def client_hour_price(p: Provider, channel: str) -> float:
+    """Today's price of one client hour by ``channel`` (day activities: per attendance hour)."""
+    if p.day_service:
+        return p.price_per_attendance / p.sc.day_activities.session_hours
+    return p.price[channel]
+
+
+def everyone_covered(p: Provider) -> bool:
+    """True in the usual week: every client has a regular carer who can give all their
+    hours. Then nothing is missed or covered and the week needs no per-client work."""
+    for worker in p.workers:
+        if worker.committed > worker.available + EPS:
+            return False
+    return all(client.carer is not None for client in p.clients)
+
+
+def quiet_week(p: Provider) -> None:
+    """The shortcut of settle_week + earn_and_keep for a week with every hour given by
+    the regular carer: the same postings and counts from running totals by channel."""
+    for worker in p.workers:
+        worker.worked = worker.committed
+    pay_staff(p)
+    total = 0.0
+    for channel, hours in p.hours_by_channel.items():
+        if hours > 0:
+            total += hours
+            amount = hours * client_hour_price(p, channel)
+            p.accrued[channel] += amount
+            p.m_payer_hours[p.payer[channel]] += hours
+    p.m_hours["delivered"] += total
+    p.m_hours["regular"] += total
+    if total > 0:
+        p.satisfaction = 1.0
+        p.recent.append((total, total))
+
+
+def earn_and_keep(p: Provider) -> None:
+    """Accrue income for delivered hours, count hours and continuity, and let clients
+    leave when visits were missed or came from strangers (mechanism 3)."""
+    cl = p.sc.clients
+    per_missed = cl.leave_per_missed_share
+    per_stranger = cl.leave_per_discontinuity
+    uniform = p.streams["dissatisfaction"].uniform
+    earned = dict.fromkeys(CHANNELS, 0.0)
+    prices = {c: client_hour_price(p, c) for c in CHANNELS}
+    delivered_total = regular_total = cover_total = owner_total = need_total = 0.0
+    leaving = []
+    for client in p.clients:
+        staff_hours = client.staff_hours
+        delivered = client.regular + client.cover + client.owner_cover
+        scale = client.client_hours / staff_hours
+        earned[client.channel] += delivered * scale * prices[client.channel]
+        delivered_total += delivered * scale
+        p.m_payer_hours[client.payer] += delivered * scale
+        regular_total += client.regular * scale
+        cover_total += client.cover * scale
+        owner_total += client.owner_cover * scale
+        need_total += client.client_hours
+        missed_share = max(0.0, 1.0 - delivered / staff_hours)
+        stranger_share = 1.0 - client.regular / delivered if delivered > 0 else 1.0
+        if uniform() < per_missed * missed_share + per_stranger * stranger_share:
+            leaving.append(client)
+    for channel, amount in earned.items():
+        p.accrued[channel] += amount
+    hours = p.m_hours
+    hours["delivered"] += delivered_total
+    hours["missed"] += need_total - delivered_total
+    hours["regular"] += regular_total
+    hours["cover"] += cover_total
+    hours["owner_cover"] += owner_total
+    if need_total > 0:
+        p.satisfaction = regular_total / need_total
+        p.recent.append((regular_total, delivered_total))
+    for client in leaving:
+        end_package(p, client, dissatisfied=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+EPS = 1e-9  # hours below this are float residue, not hours
+
 
 @dataclass(slots=True, eq=False)
 class Client:
