@@ -1,7 +1,7 @@
 """Each mechanism of sim/model against a value worked out by hand from what it promises.
 
 Every expected value below comes from the mechanism's rule (the docstrings of the mechanism
-modules of sim/model, DESIGN.md) and arithmetic, never from a run
+modules of sim/model) and arithmetic, never from a run
 of the model. Counts of Poisson arrivals are compared within 4 standard errors (sqrt of the
 expected count); shares within 4 binomial standard errors. Each scenario switches off what it
 does not test, so that the hand calculation is exact.

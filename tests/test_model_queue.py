@@ -16,7 +16,7 @@ HOURS = 5.0
 PLACES = 5  # the owner has hours for exactly five clients
 RATE = 2.0  # referrals a month
 STAY = 2.5  # months, so the offered load is 5 Erlangs
-WARMUP = 15  # months: about 5 mean stays before blocking settles (DESIGN.md)
+WARMUP = 15  # months: about 5 mean stays before blocking settles
 MONTHS = 135
 REPS = 40
 
