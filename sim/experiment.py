@@ -56,6 +56,7 @@ CHUNKS_PER_WORKER = 8  # enough chunks to balance uneven replications across wor
 MIN_CHUNK = 4  # replications per chunk, so that per-chunk overhead stays small
 SERIAL_UPDATES = 20  # progress updates when running in this process
 CONNECT_TIMEOUT_S = 3  # how long to wait for a Dask scheduler before giving up
+MANAGER_JOIN_S = 0.5  # how long to wait for a stopped pool's manager thread to finish
 STOP_GRACE_S = 1.0  # after SIGTERM, how long workers get before SIGKILL (stop within 2 s)
 BREAKEVEN_BY = 36  # month of the "broke even by" comparison metric (capped at the horizon)
 
@@ -260,7 +261,13 @@ def _stop_pool(pool: ProcessPoolExecutor, processes: list[Any]) -> int:
         if process.is_alive():
             process.kill()
             process.join(1.0)
+    # The pool's manager thread notices the dead workers and closes its wake-up pipe; wait
+    # for it (briefly), or the interpreter's exit hook may write to that pipe as it closes
+    # and print a traceback after our one-line message (CPython 3.11 race).
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(MANAGER_JOIN_S)
     return len(alive)
 
 
