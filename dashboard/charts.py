@@ -1,9 +1,9 @@
 """Charts: pure functions from results to plotly figures, testable without Streamlit.
 
 Each function takes :class:`sim.experiment.Results` (or several, or a table from
-:mod:`sim.policy`) and returns a new ``plotly.graph_objects.Figure``; nothing is computed
-here that is not a grouping or an average for drawing. Monthly averages are over the
-simulated futures still trading that month, which the hover text says.
+:mod:`sim.support` or :mod:`sim.council`) and returns a new ``plotly.graph_objects.Figure``;
+nothing is computed here that is not a grouping or an average for drawing. Monthly averages
+are over the simulated futures still trading that month, which the hover text says.
 """
 
 from __future__ import annotations
@@ -390,7 +390,7 @@ def survival_comparison(names: Sequence[str], results: Sequence[Any]) -> go.Figu
 
 def support_effects(table: pd.DataFrame) -> go.Figure:
     """Extra businesses still trading per 100 supported, by kind of support, with 95% CIs
-    (from :func:`sim.policy.support_table`)."""
+    (from :func:`sim.support.support_table`)."""
     fig = go.Figure()
     if not table.empty:
         fig.add_trace(
@@ -426,7 +426,7 @@ def support_effects(table: pd.DataFrame) -> go.Figure:
 def policy_measures(table: pd.DataFrame) -> go.Figure:
     """Continuity, council-funded share, council referrals declined and what the council pays
     per delivered hour, one panel each, one bar per policy (from
-    :func:`sim.policy.policy_table`)."""
+    :func:`sim.council.policy_table`)."""
     panels = (
         ("continuity", "Continuity of care", ".0%"),
         ("council_share", "Council-funded share of clients", ".0%"),

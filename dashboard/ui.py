@@ -1,7 +1,7 @@
 """Streamlit pieces shared by the pages: the plan editor, run controls and result panels.
 
 Only drawing and widgets: figures come from :mod:`dashboard.charts`, numbers and words from
-:mod:`sim` (``sim.policy``, ``sim.report``). Every widget has a ``key``.
+:mod:`sim` (``sim.plan_figures``, ``sim.report``). Every widget has a ``key``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard import state as S
 from dashboard.fields import FieldSpec, groups_for, help_text, source_comments
-from sim import policy, report
+from sim import plan_figures, report
 from sim.scenario import Scenario
 from sim.validation import ScenarioError
 
@@ -232,7 +232,7 @@ def run_controls(
 
 def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
     """The headline figures as metrics, and the paragraph that says what they mean."""
-    figures = policy.plan_figures(summary, results.runs)
+    figures = plan_figures.plan_figures(summary, results.runs)
     st.subheader("What the simulated futures say")
     columns = st.columns(len(figures["survival"]))
     for column, entry in zip(columns, figures["survival"], strict=True):

@@ -171,7 +171,7 @@ def _declined_share(summary: dict[str, Any]) -> float | None:
 
 def main_risk(summary: dict[str, Any], figures: dict[str, Any]) -> str:
     """One sentence naming the main risk to the business, from the summary and
-    :func:`sim.policy.plan_figures`."""
+    :func:`sim.plan_figures.plan_figures`."""
     final = figures["survival"][-1]
     cause = figures["cause"]
     failure = summary["median_failure_month"]
@@ -201,7 +201,7 @@ def plan_paragraph(summary: dict[str, Any], figures: dict[str, Any], name: str =
 
     Args:
         summary: From :meth:`sim.experiment.Results.summary`.
-        figures: From :func:`sim.policy.plan_figures`.
+        figures: From :func:`sim.plan_figures.plan_figures`.
         name: The business's name, if it should be mentioned.
     """
     survival = figures["survival"]
