@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.results import declined_by_channel
+from sim.results import declined_by_channel, month_values
 
 BLUE = "#1f6fb4"
 ORANGE = "#e07b00"
@@ -154,7 +154,7 @@ def cash_fan(results: Any) -> go.Figure:
     jitter = np.random.default_rng(0).uniform(-0.25, 0.25, len(failed))  # fixed: same picture
     fig.add_trace(
         go.Scatter(
-            x=failed["failure_month"].astype(float).to_numpy() + jitter,
+            x=month_values(failed["failure_month"]) + jitter,
             y=failed["final_cash"].astype(float),
             mode="markers",
             marker={"color": RED, "symbol": "x", "size": 6, "opacity": 0.45},

@@ -19,6 +19,7 @@ import pandas as pd
 
 __all__ = [
     "breakeven_by",
+    "broke_even_by",
     "cash_quantiles",
     "declined_by_channel",
     "failure_causes",
@@ -157,6 +158,13 @@ def survival_at(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.D
     return _proportion_table(chosen, alive, len(runs))
 
 
+def broke_even_by(runs: pd.DataFrame, month: int) -> pd.Series:
+    """1.0 where a replication had started covering its costs by ``month``, else 0.0, by
+    ``rep`` (it counts even if the business later failed)."""
+    reached = month_values(runs["breakeven_month"]) <= month
+    return pd.Series(reached.astype(float), index=pd.Index(runs["rep"].to_numpy(), name="rep"))
+
+
 def breakeven_by(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.DataFrame:
     """Chance of having reached break-even by each month (``breakeven_month <= m``).
 
@@ -167,8 +175,7 @@ def breakeven_by(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.
         Columns ``month``, ``estimate``, ``lower``, ``upper`` (95% Wilson), ``n``.
     """
     chosen = summary_months(months, horizon)
-    reached = month_values(runs["breakeven_month"])
-    hits = [int((reached <= m).sum()) for m in chosen]
+    hits = [int(broke_even_by(runs, m).sum()) for m in chosen]
     return _proportion_table(chosen, hits, len(runs))
 
 
