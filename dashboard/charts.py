@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sim.report import pounds
 from sim.results import declined_by_channel, month_values
 
 BLUE = "#1f6fb4"
@@ -146,7 +147,7 @@ def cash_fan(results: Any) -> go.Figure:
             mode="lines",
             line={"color": RED, "dash": "dash"},
             name="Overdraft limit",
-            hovertemplate=f"overdraft limit £{limit:,.0f}<extra></extra>",
+            hovertemplate=f"overdraft limit {pounds(limit, 0)}<extra></extra>",
         )
     )
     runs = results.runs

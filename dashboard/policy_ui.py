@@ -9,8 +9,9 @@ import streamlit as st
 
 from dashboard import state as S
 from dashboard import ui
-from dashboard.ui import pct, pounds
+from dashboard.ui import pct
 from sim import council
+from sim.report import pounds
 from sim.scenario import SCENARIO_DIR, Scenario, loads_scenario
 
 PLAN_CHOICE = "(the plan from the Plan page)"
@@ -70,7 +71,7 @@ def policy_inputs(scenario: Scenario) -> tuple[list[council.CouncilPolicy], floa
             format="%.2f",
             persist_state="session",
             help="Default £32.14: the Homecare Association minimum price for homecare "
-            f"2025-26. The provider's own council rate is £{scenario.council.rate_per_hour:.2f} "
+            f"2025-26. The provider's own council rate is {pounds(scenario.council.rate_per_hour)} "
             "(HCA average council fee 2025-26: £24.10).",
         )
     with c:

@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from dashboard.ui import pct, pounds
+from dashboard.ui import pct
 from sim import support
 from sim.experiment import metric_label
+from sim.report import pounds
 from sim.scenario import Scenario
 
 DEFAULTS = support.SupportOptions()

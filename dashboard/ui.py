@@ -37,13 +37,6 @@ def pct(value: float | None) -> str:
     return "n/a" if _missing(value) else report.pct(value)
 
 
-def pounds(value: float | None, decimals: int = 2) -> str:
-    if value is None or value != value:  # None or NaN
-        return "n/a"
-    sign = "-" if value < 0 else ""
-    return f"{sign}£{abs(value):,.{decimals}f}"
-
-
 def years(month: int) -> str:
     if month % 12 == 0:
         n = month // 12
@@ -273,16 +266,17 @@ def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
         cost, price = figures["cost_per_hour"], figures["price_per_hour"]
         st.metric(
             "Cost per delivered hour",
-            pounds(cost["mean"]),
+            report.pounds(cost["mean"]),
             delta=None
             if cost["mean"] is None or price["mean"] is None
-            else f"{pounds(price['mean'] - cost['mean'])} margin",
+            else f"{report.pounds(price['mean'] - cost['mean'])} margin",
             delta_color="normal",
             help="All costs (owner's minimum drawings included) ÷ all hours delivered, over "
             "all futures; the margin is the average price minus this cost.",
             border=True,
         )
-        st.caption(f"vs average price {pounds(price['mean'])} per hour ({ci(cost, pounds)})")
+        average = report.pounds(price["mean"])
+        st.caption(f"vs average price {average} per hour ({ci(cost, report.pounds)})")
     st.info(report.plan_paragraph(summary, figures, results.scenario.business.name))
     facts = report.breakeven_rows(summary.get("breakeven_facts"))
     if facts:

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from sim.plan_figures import survival_month
+from sim.report import pounds
 from sim.results import mean_with_ci, paired_difference, still_trading, wilson_interval
 from sim.scenario import Scenario
 
@@ -92,7 +93,7 @@ def council_policies(
             "Offers weighted by continuity of care.",
         ),
         "open_rate": CouncilPolicy(
-            f"Open framework, rate £{rate_per_hour:.2f}/h",
+            f"Open framework, rate {pounds(rate_per_hour)}/h",
             {**open_framework, "council.rate_per_hour": float(rate_per_hour)},
             "Open framework with a different council hourly rate.",
         ),

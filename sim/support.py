@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.plan_figures import survival_month
+from sim.report import pounds
 from sim.results import month_values, paired_difference, still_trading
 from sim.scenario import Scenario
 
@@ -103,9 +104,9 @@ class SupportOptions:
     def label(self, kind: str) -> str:
         """A short name that says how much support, e.g. 'Grant £3,000'."""
         if kind == "grant":
-            return f"Grant £{self.grant_amount:,.0f}"
+            return f"Grant {pounds(self.grant_amount, 0)}"
         if kind == "loan":
-            return f"Loan £{self.loan_amount:,.0f} over {self.loan_term_months} months"
+            return f"Loan {pounds(self.loan_amount, 0)} over {self.loan_term_months} months"
         if kind == "coordinator":
             return f"Coordinator for {self.coordinator_months} months"
         if kind == "introduction":

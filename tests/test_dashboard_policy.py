@@ -62,6 +62,12 @@ def test_plan_figures_cap_years_at_the_horizon(small: experiment.Results) -> Non
         assert (entry["lower"], entry["upper"]) == pytest.approx((centre - half, centre + half))
 
 
+def test_money_is_written_one_way_everywhere() -> None:
+    assert report.pounds(1234.5) == "£1,234.50"
+    assert report.pounds(-98765.4321, 0) == "-£98,765"  # the sign before the pound sign
+    assert report.pounds(None) == report.pounds(float("nan")) == "n/a"
+
+
 def test_paragraph_says_what_the_numbers_mean_and_names_the_main_risk(
     small: experiment.Results,
 ) -> None:
