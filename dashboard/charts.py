@@ -1,9 +1,9 @@
 """Charts: pure functions from results to plotly figures, testable without Streamlit.
 
 Each function takes :class:`sim.experiment.Results` (or several, or a table from
-:mod:`sim.policy`) and returns a new ``plotly.graph_objects.Figure``; nothing is computed
-here that is not a grouping or an average for drawing. Monthly averages are over the
-simulated futures still trading that month, which the hover text says.
+:mod:`sim.support` or :mod:`sim.council`) and returns a new ``plotly.graph_objects.Figure``;
+nothing is computed here that is not a grouping or an average for drawing. Monthly averages
+are over the simulated futures still trading that month, which the hover text says.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from sim.results import declined_by_channel
+from sim.report import pounds
+from sim.results import declined_by_channel, month_values
 
 BLUE = "#1f6fb4"
 ORANGE = "#e07b00"
@@ -146,7 +147,7 @@ def cash_fan(results: Any) -> go.Figure:
             mode="lines",
             line={"color": RED, "dash": "dash"},
             name="Overdraft limit",
-            hovertemplate=f"overdraft limit £{limit:,.0f}<extra></extra>",
+            hovertemplate=f"overdraft limit {pounds(limit, 0)}<extra></extra>",
         )
     )
     runs = results.runs
@@ -154,7 +155,7 @@ def cash_fan(results: Any) -> go.Figure:
     jitter = np.random.default_rng(0).uniform(-0.25, 0.25, len(failed))  # fixed: same picture
     fig.add_trace(
         go.Scatter(
-            x=failed["failure_month"].astype(float).to_numpy() + jitter,
+            x=month_values(failed["failure_month"]) + jitter,
             y=failed["final_cash"].astype(float),
             mode="markers",
             marker={"color": RED, "symbol": "x", "size": 6, "opacity": 0.45},
@@ -390,7 +391,7 @@ def survival_comparison(names: Sequence[str], results: Sequence[Any]) -> go.Figu
 
 def support_effects(table: pd.DataFrame) -> go.Figure:
     """Extra businesses still trading per 100 supported, by kind of support, with 95% CIs
-    (from :func:`sim.policy.support_table`)."""
+    (from :func:`sim.support.support_table`)."""
     fig = go.Figure()
     if not table.empty:
         fig.add_trace(
@@ -426,7 +427,7 @@ def support_effects(table: pd.DataFrame) -> go.Figure:
 def policy_measures(table: pd.DataFrame) -> go.Figure:
     """Continuity, council-funded share, council referrals declined and what the council pays
     per delivered hour, one panel each, one bar per policy (from
-    :func:`sim.policy.policy_table`)."""
+    :func:`sim.council.policy_table`)."""
     panels = (
         ("continuity", "Continuity of care", ".0%"),
         ("council_share", "Council-funded share of clients", ".0%"),

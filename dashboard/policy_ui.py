@@ -9,8 +9,9 @@ import streamlit as st
 
 from dashboard import state as S
 from dashboard import ui
-from dashboard.ui import pct, pounds
-from sim import policy
+from dashboard.ui import pct
+from sim import council
+from sim.report import pounds
 from sim.scenario import SCENARIO_DIR, Scenario, loads_scenario
 
 PLAN_CHOICE = "(the plan from the Plan page)"
@@ -43,7 +44,7 @@ def provider() -> Scenario:
     return loads_scenario((SCENARIO_DIR / choice).read_text(encoding="utf-8"), source=choice)
 
 
-def policy_inputs(scenario: Scenario) -> tuple[list[policy.CouncilPolicy], float]:
+def policy_inputs(scenario: Scenario) -> tuple[list[council.CouncilPolicy], float]:
     """Which policies to compare, the council's rate and payment terms under the 'higher
     rate' and 'pay faster' policies, and the council referrals on offer in the area."""
     area_default = scenario.channels.local_authority.referrals_per_month or DEFAULT_AREA_REFERRALS
@@ -65,12 +66,12 @@ def policy_inputs(scenario: Scenario) -> tuple[list[policy.CouncilPolicy], float
             "Council rate for the 'rate' policy (£ per hour)",
             "policy.rate",
             low=0.0,
-            value=policy.HCA_MINIMUM_PRICE,
+            value=council.HCA_MINIMUM_PRICE,
             step=0.5,
             format="%.2f",
             persist_state="session",
             help="Default £32.14: the Homecare Association minimum price for homecare "
-            f"2025-26. The provider's own council rate is £{scenario.council.rate_per_hour:.2f} "
+            f"2025-26. The provider's own council rate is {pounds(scenario.council.rate_per_hour)} "
             "(HCA average council fee 2025-26: £24.10).",
         )
     with c:
@@ -84,7 +85,7 @@ def policy_inputs(scenario: Scenario) -> tuple[list[policy.CouncilPolicy], float
             help="Days from invoice to payment. Provider payment guides: normally within 30 "
             "days; HCA 2023: 80% of providers had late payments.",
         )
-    presets = policy.council_policies(rate_per_hour=float(rate), payment_days=float(days))
+    presets = council.council_policies(rate_per_hour=float(rate), payment_days=float(days))
     kinds = st.multiselect(
         "Policies to compare (the first is the reference for differences)",
         list(presets),
@@ -99,7 +100,7 @@ def policy_inputs(scenario: Scenario) -> tuple[list[policy.CouncilPolicy], float
 
 def run(
     scenario: Scenario,
-    policies: list[policy.CouncilPolicy],
+    policies: list[council.CouncilPolicy],
     area_referrals: float,
     months: int,
     reps: int,
@@ -110,7 +111,7 @@ def run(
         "policy",
         ready=bool(policies),
         hint="Choose at least one policy.",
-        variants=lambda: policy.policy_variants(
+        variants=lambda: council.policy_variants(
             scenario.with_overrides({"run.months": months}), policies, area_referrals
         ),
         reps=reps,
@@ -118,7 +119,7 @@ def run(
     )
     if comparison is None:
         return None, pd.DataFrame()
-    return comparison, policy.policy_table(comparison.names, comparison.results)
+    return comparison, council.policy_table(comparison.names, comparison.results)
 
 
 def policy_summary(table: pd.DataFrame) -> None:

@@ -8,12 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import ui
-from dashboard.ui import pct, pounds
-from sim import policy
+from dashboard.ui import pct
+from sim import support
 from sim.experiment import metric_label
+from sim.report import pounds
 from sim.scenario import Scenario
 
-DEFAULTS = policy.SupportOptions()
+DEFAULTS = support.SupportOptions()
 
 
 def _number(label: str, key: str, value: float | int, help: str, **kw: Any) -> Any:
@@ -37,7 +38,7 @@ def _include(label: str, kind: str) -> bool:
     return st.checkbox(label, value=True, key=f"support.kind.{kind}", persist_state="session")
 
 
-def support_inputs() -> tuple[list[str], policy.SupportOptions]:
+def support_inputs() -> tuple[list[str], support.SupportOptions]:
     """One column per kind of support: whether to include it, its size and its cost."""
     d = DEFAULTS
     cols = st.columns(4)
@@ -149,7 +150,7 @@ def support_inputs() -> tuple[list[str], policy.SupportOptions]:
             step=10.0,
         )
     chosen = {"grant": grant, "loan": loan, "coordinator": coordinator, "introduction": intro}
-    options = policy.SupportOptions(
+    options = support.SupportOptions(
         grant_amount=float(grant_amount),
         loan_amount=float(loan_amount),
         loan_apr=float(loan_apr),
@@ -162,13 +163,13 @@ def support_inputs() -> tuple[list[str], policy.SupportOptions]:
         introduction_extra_referrals=float(intro_referrals),
         introduction_cost_per_month=float(intro_cost),
     )
-    return [k for k in policy.SUPPORT_KINDS if chosen[k]], options
+    return [k for k in support.SUPPORT_KINDS if chosen[k]], options
 
 
 def run(
     plan: Scenario,
     kinds: list[str],
-    options: policy.SupportOptions,
+    options: support.SupportOptions,
     months: int,
     reps: int,
     seed: int,
@@ -178,7 +179,7 @@ def run(
         "support",
         ready=bool(kinds),
         hint="Tick at least one kind of support to compare with the plan as it is.",
-        variants=lambda: policy.support_variants(
+        variants=lambda: support.support_variants(
             plan.with_overrides({"run.months": months}), kinds, options
         ),
         reps=reps,
@@ -188,7 +189,7 @@ def run(
     if comparison is None:
         return None, pd.DataFrame()
     shown_kinds, shown_options = context
-    table = policy.support_table(comparison.names, comparison.results, shown_kinds, shown_options)
+    table = support.support_table(comparison.names, comparison.results, shown_kinds, shown_options)
     return comparison, table
 
 

@@ -1,7 +1,7 @@
 """Streamlit pieces shared by the pages: the plan editor, run controls and result panels.
 
 Only drawing and widgets: figures come from :mod:`dashboard.charts`, numbers and words from
-:mod:`sim` (``sim.policy``, ``sim.report``). Every widget has a ``key``.
+:mod:`sim` (``sim.plan_figures``, ``sim.report``). Every widget has a ``key``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard import state as S
 from dashboard.fields import FieldSpec, groups_for, help_text, source_comments
-from sim import policy, report
+from sim import plan_figures, report
 from sim.scenario import Scenario
 from sim.validation import ScenarioError
 
@@ -35,13 +35,6 @@ def _missing(value: float | None) -> bool:
 
 def pct(value: float | None) -> str:
     return "n/a" if _missing(value) else report.pct(value)
-
-
-def pounds(value: float | None, decimals: int = 2) -> str:
-    if value is None or value != value:  # None or NaN
-        return "n/a"
-    sign = "-" if value < 0 else ""
-    return f"{sign}£{abs(value):,.{decimals}f}"
 
 
 def years(month: int) -> str:
@@ -232,7 +225,7 @@ def run_controls(
 
 def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
     """The headline figures as metrics, and the paragraph that says what they mean."""
-    figures = policy.plan_figures(summary, results.runs)
+    figures = plan_figures.plan_figures(summary, results.runs)
     st.subheader("What the simulated futures say")
     columns = st.columns(len(figures["survival"]))
     for column, entry in zip(columns, figures["survival"], strict=True):
@@ -273,16 +266,17 @@ def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
         cost, price = figures["cost_per_hour"], figures["price_per_hour"]
         st.metric(
             "Cost per delivered hour",
-            pounds(cost["mean"]),
+            report.pounds(cost["mean"]),
             delta=None
             if cost["mean"] is None or price["mean"] is None
-            else f"{pounds(price['mean'] - cost['mean'])} margin",
+            else f"{report.pounds(price['mean'] - cost['mean'])} margin",
             delta_color="normal",
             help="All costs (owner's minimum drawings included) ÷ all hours delivered, over "
             "all futures; the margin is the average price minus this cost.",
             border=True,
         )
-        st.caption(f"vs average price {pounds(price['mean'])} per hour ({ci(cost, pounds)})")
+        average = report.pounds(price["mean"])
+        st.caption(f"vs average price {average} per hour ({ci(cost, report.pounds)})")
     st.info(report.plan_paragraph(summary, figures, results.scenario.business.name))
     facts = report.breakeven_rows(summary.get("breakeven_facts"))
     if facts:

@@ -366,6 +366,7 @@ def run(
 def _show_one(scenario: Scenario, seed: int | None) -> None:
     """One replication, month by month: a story, not an estimate."""
     from sim.model import simulate
+    from sim.report import pounds
 
     if seed is not None:
         scenario = scenario.with_overrides({"run.seed": seed})
@@ -397,7 +398,8 @@ def _show_one(scenario: Scenario, seed: int | None) -> None:
         f"failed in month {o.failure_month} ({(o.failure_cause or 'unknown').replace('_', ' ')})"
         if o.failed
         else f"still trading after {len(one.monthly)} months",
-        f"| break-even month: {o.breakeven_month or 'never'} | final cash £{o.final_cash:,.0f}",
+        f"| break-even month: {o.breakeven_month or 'never'} "
+        f"| final cash {pounds(o.final_cash, 0)}",
     )
 
 

@@ -38,9 +38,11 @@ from sim.model import replicate
 from sim.resources import check_memory, local_workers
 from sim.results import (
     SUMMARY_MONTHS,
+    broke_even_by,
     cash_quantiles,
     mean_with_ci,
     paired_difference,
+    still_trading,
     summarise,
     summary_months,
     survival_curve,
@@ -606,11 +608,6 @@ def _seeded(scenario: Scenario, seed: int | None) -> Scenario:
     return scenario.with_overrides({"run.seed": int(seed)})
 
 
-def _months(column: pd.Series) -> np.ndarray:
-    """Month numbers as floats, NaN for 'never'."""
-    return pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
-
-
 # --- public API ----------------------------------------------------------------------------
 
 
@@ -692,14 +689,11 @@ class Results:
         figure undefined for that replication (e.g. no hours delivered).
         """
         runs = self.runs
-        failed = runs["failed"].to_numpy(bool)
-        fail_month = _months(runs["failure_month"])
         table: dict[str, Any] = {}
         for month in summary_months(SUMMARY_MONTHS, self.horizon):
-            table[f"survival_{month}"] = (~(failed & (fail_month <= month))).astype(float)
+            table[f"survival_{month}"] = still_trading(runs, month).to_numpy()
         by = min(BREAKEVEN_BY, self.horizon)
-        breakeven = _months(runs["breakeven_month"])
-        table[f"breakeven_{by}"] = (breakeven <= by).astype(float)
+        table[f"breakeven_{by}"] = broke_even_by(runs, by).to_numpy()
         for name in RUN_METRICS:
             table[name] = runs[name].to_numpy(float)
         return pd.DataFrame(table, index=pd.Index(runs["rep"].to_numpy(), name="rep"))

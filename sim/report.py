@@ -13,11 +13,12 @@ def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.0f}%"
 
 
-def money(value: float | None) -> str:
-    if value is None:
+def pounds(value: float | None, decimals: int = 2) -> str:
+    """An amount of money as text, e.g. '-£1,234.50'; 'n/a' for None or NaN."""
+    if value is None or value != value:
         return "n/a"
     sign = "-" if value < 0 else ""
-    return f"{sign}£{abs(value):,.0f}"
+    return f"{sign}£{abs(value):,.{decimals}f}"
 
 
 def _interval(entry: dict[str, Any], fmt: Callable[[float | None], str] = pct) -> str:
@@ -62,12 +63,12 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     rows.append(
         (
             "Cash at the end (P10 / P50 / P90)",
-            f"{money(cash['p10'])} / {money(cash['p50'])} / {money(cash['p90'])}",
+            f"{pounds(cash['p10'], 0)} / {pounds(cash['p50'], 0)} / {pounds(cash['p90'], 0)}",
         )
     )
     rows.append(("Continuity of care (hours by regular carer)", _interval(summary["continuity"])))
-    rows.append(("Cost per delivered hour", _interval(summary["cost_per_hour"], _pounds)))
-    rows.append(("Income per delivered hour", _interval(summary["price_per_hour"], _pounds)))
+    rows.append(("Cost per delivered hour", _interval(summary["cost_per_hour"], pounds)))
+    rows.append(("Income per delivered hour", _interval(summary["price_per_hour"], pounds)))
     rows += breakeven_rows(summary.get("breakeven_facts"))
     for channel, entry in summary["declined_by_channel"].items():
         if entry["referrals"]:
@@ -87,12 +88,12 @@ def breakeven_rows(facts: dict[str, Any] | None) -> list[tuple[str, str]]:
     rows = [
         (
             "Costs to cover each month (overheads, fees, owner's minimum)",
-            money(facts["fixed_costs_per_month"]),
+            pounds(facts["fixed_costs_per_month"], 0),
         ),
         (
             "Margin per delivered hour (price less pay, on-costs, mileage)",
-            f"{_pounds(facts['price_per_hour'])} - {_pounds(facts['variable_cost_per_hour'])} = "
-            f"{_pounds(facts['margin_per_hour'])}",
+            f"{pounds(facts['price_per_hour'])} - {pounds(facts['variable_cost_per_hour'])} = "
+            f"{pounds(facts['margin_per_hour'])}",
         ),
     ]
     if facts["hours_per_week_needed"] is None:
@@ -115,14 +116,10 @@ def breakeven_rows(facts: dict[str, Any] | None) -> list[tuple[str, str]]:
     rows.append(
         (
             "Price per hour that covers costs at that load",
-            _pounds(facts["price_needed_at_reached_load"]),
+            pounds(facts["price_needed_at_reached_load"]),
         )
     )
     return rows
-
-
-def _pounds(value: float | None) -> str:
-    return "n/a" if value is None else f"£{value:,.2f}"
 
 
 def headline(summary: dict[str, Any]) -> str:
@@ -171,7 +168,7 @@ def _declined_share(summary: dict[str, Any]) -> float | None:
 
 def main_risk(summary: dict[str, Any], figures: dict[str, Any]) -> str:
     """One sentence naming the main risk to the business, from the summary and
-    :func:`sim.policy.plan_figures`."""
+    :func:`sim.plan_figures.plan_figures`."""
     final = figures["survival"][-1]
     cause = figures["cause"]
     failure = summary["median_failure_month"]
@@ -201,7 +198,7 @@ def plan_paragraph(summary: dict[str, Any], figures: dict[str, Any], name: str =
 
     Args:
         summary: From :meth:`sim.experiment.Results.summary`.
-        figures: From :func:`sim.policy.plan_figures`.
+        figures: From :func:`sim.plan_figures.plan_figures`.
         name: The business's name, if it should be mentioned.
     """
     survival = figures["survival"]
@@ -231,8 +228,8 @@ def plan_paragraph(summary: dict[str, Any], figures: dict[str, Any], name: str =
     if cost is not None and price is not None:
         relation = "more than" if cost > price else "less than"
         parts.append(
-            f"Across all the futures, a delivered hour costs {_pounds(cost)} (including the "
-            f"owner's minimum drawings), {relation} the {_pounds(price)} it earns on average."
+            f"Across all the futures, a delivered hour costs {pounds(cost)} (including the "
+            f"owner's minimum drawings), {relation} the {pounds(price)} it earns on average."
         )
     parts.append(main_risk(summary, figures))
     return " ".join(parts)

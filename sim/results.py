@@ -19,6 +19,7 @@ import pandas as pd
 
 __all__ = [
     "breakeven_by",
+    "broke_even_by",
     "cash_quantiles",
     "declined_by_channel",
     "failure_causes",
@@ -26,10 +27,12 @@ __all__ = [
     "mean_with_ci",
     "median_failure_month",
     "median_with_ci",
+    "month_values",
     "paired_difference",
     "paired_median_difference",
     "ratio_with_ci",
     "share_of_months_not_covering_costs",
+    "still_trading",
     "summarise",
     "summary_months",
     "survival_at",
@@ -75,7 +78,7 @@ def wilson_interval(
     return lower, upper
 
 
-def _month_values(column: pd.Series) -> np.ndarray:
+def month_values(column: pd.Series) -> np.ndarray:
     """Months as floats with NaN for 'never', whatever the column's dtype (Int64, object)."""
     return pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
 
@@ -83,7 +86,7 @@ def _month_values(column: pd.Series) -> np.ndarray:
 def _failure_months(runs: pd.DataFrame) -> np.ndarray:
     """Failure month per replication, NaN where it did not fail."""
     failed = runs["failed"].astype(bool).to_numpy()
-    months = _month_values(runs["failure_month"])
+    months = month_values(runs["failure_month"])
     if np.isnan(months[failed]).any():
         raise ValueError("runs: a failed replication has no failure_month")
     return np.where(failed, months, np.nan)
@@ -134,6 +137,16 @@ def survival_curve(runs: pd.DataFrame, horizon: int) -> pd.DataFrame:
     return table.rename(columns={"estimate": "survival"})
 
 
+def still_trading(runs: pd.DataFrame, month: int) -> pd.Series:
+    """1.0 where a replication is still trading at the end of ``month``, else 0.0, by ``rep``.
+
+    The one survival indicator: a business that fails in month m is not trading at month m.
+    Its mean is the share still trading; paired over ``rep`` it compares scenarios.
+    """
+    alive = ~(_failure_months(runs) <= month)
+    return pd.Series(alive.astype(float), index=pd.Index(runs["rep"].to_numpy(), name="rep"))
+
+
 def survival_at(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.DataFrame:
     """Survival (with 95% Wilson CI) at selected months, capped at the horizon.
 
@@ -141,9 +154,15 @@ def survival_at(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.D
         Columns ``month``, ``estimate``, ``lower``, ``upper``, ``n``.
     """
     chosen = summary_months(months, horizon)
-    fail = _failure_months(runs)
-    alive = [int(len(runs) - (fail <= m).sum()) for m in chosen]
+    alive = [int(still_trading(runs, m).sum()) for m in chosen]
     return _proportion_table(chosen, alive, len(runs))
+
+
+def broke_even_by(runs: pd.DataFrame, month: int) -> pd.Series:
+    """1.0 where a replication had started covering its costs by ``month``, else 0.0, by
+    ``rep`` (it counts even if the business later failed)."""
+    reached = month_values(runs["breakeven_month"]) <= month
+    return pd.Series(reached.astype(float), index=pd.Index(runs["rep"].to_numpy(), name="rep"))
 
 
 def breakeven_by(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.DataFrame:
@@ -156,8 +175,7 @@ def breakeven_by(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.
         Columns ``month``, ``estimate``, ``lower``, ``upper`` (95% Wilson), ``n``.
     """
     chosen = summary_months(months, horizon)
-    reached = _month_values(runs["breakeven_month"])
-    hits = [int((reached <= m).sum()) for m in chosen]
+    hits = [int(broke_even_by(runs, m).sum()) for m in chosen]
     return _proportion_table(chosen, hits, len(runs))
 
 

@@ -21,10 +21,13 @@ import pandas as pd
 from sim.errors import InputError
 from sim.experiment import RUN_METRICS, Results, compare, metric_label
 from sim.results import (
+    broke_even_by,
     mean_with_ci,
     median_with_ci,
+    month_values,
     paired_difference,
     paired_median_difference,
+    still_trading,
 )
 from sim.scenario import Scenario
 from sim.validation import ScenarioError
@@ -222,19 +225,12 @@ def metric_values(results: Results, metric: str) -> pd.Series:
     match = _MONTHLY_METRIC.match(metric)
     if match:
         kind, month = match.group(1), int(match.group(2))
-        if kind == "survival":
-            failed = runs["failed"].to_numpy(bool)
-            when = pd.to_numeric(runs["failure_month"], errors="coerce").to_numpy(float)
-            values = (~(failed & (when <= month))).astype(float)
-        else:
-            when = pd.to_numeric(runs["breakeven_month"], errors="coerce").to_numpy(float)
-            values = (when <= month).astype(float)
-        return pd.Series(values, index=index)
+        return still_trading(runs, month) if kind == "survival" else broke_even_by(runs, month)
     if metric == "operating_result":
         return results.monthly.groupby("rep")["operating_result"].mean().astype(float)
     if metric == "breakeven_month":
-        months = pd.to_numeric(runs["breakeven_month"], errors="coerce").astype(float)
-        return pd.Series(months.fillna(results.horizon + 1).to_numpy(), index=index)
+        months = month_values(runs["breakeven_month"])
+        return pd.Series(np.where(np.isnan(months), results.horizon + 1, months), index=index)
     return pd.Series(runs[metric].to_numpy(float), index=index)
 
 

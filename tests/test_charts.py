@@ -10,7 +10,7 @@ import pytest
 
 import sim
 from dashboard import charts
-from sim import experiment, policy
+from sim import council, experiment, support
 
 REPS = 16
 LEAN = {  # few referrals, so some futures fail within the short horizon
@@ -28,7 +28,7 @@ def results() -> experiment.Results:
 @pytest.fixture(scope="module")
 def comparison() -> experiment.Comparison:
     base = sim.Scenario().with_overrides({**LEAN, "run.months": 12})
-    variants = policy.support_variants(base, ["grant", "introduction"])
+    variants = support.support_variants(base, ["grant", "introduction"])
     return experiment.compare(
         list(variants.values()), reps=REPS, seed=5, workers=1, names=list(variants)
     )
@@ -143,7 +143,7 @@ def test_survival_comparison(comparison: experiment.Comparison) -> None:
 
 
 def test_support_effects(comparison: experiment.Comparison) -> None:
-    table = policy.support_table(comparison.names, comparison.results, ["grant", "introduction"])
+    table = support.support_table(comparison.names, comparison.results, ["grant", "introduction"])
     fig = charts.support_effects(table)
     assert names(fig) == ["Extra businesses trading"]
     assert list(fig.data[0].y) == list(table["support"])
@@ -151,7 +151,7 @@ def test_support_effects(comparison: experiment.Comparison) -> None:
 
 
 def test_policy_measures(comparison: experiment.Comparison) -> None:
-    table = policy.policy_table(comparison.names, comparison.results)
+    table = council.policy_table(comparison.names, comparison.results)
     fig = charts.policy_measures(table)
     assert len(fig.data) == 4 * len(table)  # four panels, one bar per policy in each
     legend = [t.name for t in fig.data if t.showlegend]

@@ -1,6 +1,6 @@
-"""What the dashboard computes outside the app: sim.policy (headline figures, support and
-council variants and their costs, checked against the model itself), the plain-language
-paragraph, the editable fields and the reading of uploads."""
+"""What the dashboard computes outside the app: sim.plan_figures (headline figures),
+sim.support and sim.council (variants and their costs, checked against the model itself),
+the plain-language paragraph, the editable fields and the reading of uploads."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import sim
 from dashboard import fields
 from dashboard import state as S
-from sim import experiment, policy, report
+from sim import council, experiment, plan_figures, report, support
 from sim.scenario import DEFAULT_SCENARIO
 
 # --- headline figures ----------------------------------------------------------------------
@@ -33,11 +33,11 @@ def runs_table(breakeven: list, failed: list[bool] | None = None) -> pd.DataFram
 
 
 def test_median_breakeven_counts_never_as_later_than_any_month() -> None:
-    assert policy.median_breakeven_month(runs_table([3, 5, 9]))["median"] == 5
-    figure = policy.median_breakeven_month(runs_table([3, 5, None, None]))
+    assert plan_figures.median_breakeven_month(runs_table([3, 5, 9]))["median"] == 5
+    figure = plan_figures.median_breakeven_month(runs_table([3, 5, None, None]))
     assert figure["median"] is None  # half never break even: "later than any month"
     assert figure["share"] == 0.5
-    assert policy.median_breakeven_month(runs_table([2, 4, None]))["median"] == 4
+    assert plan_figures.median_breakeven_month(runs_table([2, 4, None]))["median"] == 4
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def small() -> experiment.Results:
 
 
 def test_plan_figures_cap_years_at_the_horizon(small: experiment.Results) -> None:
-    figures = policy.plan_figures(small.summary(), small.runs)
+    figures = plan_figures.plan_figures(small.summary(), small.runs)
     assert [e["month"] for e in figures["survival"]] == [12, 24]
     curve = small.survival_curve().set_index("month")
     z = 1.959963984540054  # the standard normal's 97.5% point
@@ -62,11 +62,17 @@ def test_plan_figures_cap_years_at_the_horizon(small: experiment.Results) -> Non
         assert (entry["lower"], entry["upper"]) == pytest.approx((centre - half, centre + half))
 
 
+def test_money_is_written_one_way_everywhere() -> None:
+    assert report.pounds(1234.5) == "£1,234.50"
+    assert report.pounds(-98765.4321, 0) == "-£98,765"  # the sign before the pound sign
+    assert report.pounds(None) == report.pounds(float("nan")) == "n/a"
+
+
 def test_paragraph_says_what_the_numbers_mean_and_names_the_main_risk(
     small: experiment.Results,
 ) -> None:
     summary = small.summary()
-    figures = policy.plan_figures(summary, small.runs)
+    figures = plan_figures.plan_figures(summary, small.runs)
     text = report.plan_paragraph(summary, figures, "Ann's Care")
     assert text.startswith("In 30 simulated futures of “Ann's Care”")
     # Worked out from the runs table, not from the summary the paragraph is written from.
@@ -112,8 +118,8 @@ def test_main_risk_when_nothing_fails_and_when_the_owner_gives_up() -> None:
 
 def test_support_variants_change_only_their_support() -> None:
     base = sim.Scenario()
-    variants = policy.support_variants(base, list(policy.SUPPORT_KINDS))
-    assert list(variants)[0] == policy.BASE_NAME and variants[policy.BASE_NAME] is base
+    variants = support.support_variants(base, list(support.SUPPORT_KINDS))
+    assert list(variants)[0] == support.BASE_NAME and variants[support.BASE_NAME] is base
     assert base == sim.Scenario(), "the plan is not changed"
     for scenario in list(variants.values())[1:]:
         a, b = base.to_dict(), scenario.to_dict()
@@ -153,7 +159,7 @@ def test_the_funders_loss_on_a_loan_is_the_annuity_balance_when_a_business_fails
     assert annuity_balance(loan, apr, term, 1) == pytest.approx(6045.0 - 190.80, abs=0.005)
     results = experiment.run(scenario, reps=12, workers=1)
     runs, monthly = results.runs, results.monthly
-    cost = policy.support_cost(scenario, runs, "loan")
+    cost = support.support_cost(scenario, runs, "loan")
     failed = runs["failed"].to_numpy(bool)
     failure_month = runs["failure_month"].to_numpy(float, na_value=np.nan)
     # failures in several months, by both causes, and survivors that still owe money
@@ -185,24 +191,24 @@ def test_support_costs(small: experiment.Results) -> None:
             "support.coordinator.start_month": 1,
         }
     )
-    options = policy.SupportOptions(coordinator_cost_per_month=100.0)
+    options = support.SupportOptions(coordinator_cost_per_month=100.0)
     last = np.where(runs["failed"], runs["failure_month"].astype(float), 24.0)
-    grant = policy.support_cost(scenario, runs, "grant", options)
+    grant = support.support_cost(scenario, runs, "grant", options)
     np.testing.assert_array_equal(grant, np.where(last >= 6, 1000.0, 0.0))
-    coordinator = policy.support_cost(scenario, runs, "coordinator", options)
+    coordinator = support.support_cost(scenario, runs, "coordinator", options)
     np.testing.assert_array_equal(coordinator, np.minimum(last, 10) * 100.0)
-    assert not policy.support_cost(small.scenario, runs, "loan").any()
+    assert not support.support_cost(small.scenario, runs, "loan").any()
 
 
 def test_support_table_cost_per_extra_business() -> None:
     base = sim.Scenario().with_overrides(
         {"run.months": 36, "channels.self_funder.referrals_per_month": 0.3}
     )
-    variants = policy.support_variants(base, ["grant"], policy.SupportOptions(grant_amount=8000))
+    variants = support.support_variants(base, ["grant"], support.SupportOptions(grant_amount=8000))
     comparison = experiment.compare(
         list(variants.values()), reps=40, seed=4, workers=1, names=list(variants)
     )
-    table = policy.support_table(comparison.names, comparison.results, ["grant"])
+    table = support.support_table(comparison.names, comparison.results, ["grant"])
     row = table.iloc[0]
     assert row["month"] == 36
     # Cash decides only failure (insolvency) and the owner's drawings (owner exit), and the
@@ -231,12 +237,12 @@ def test_support_that_saves_no_business_has_no_cost_per_extra_business() -> None
     base = sim.Scenario().with_overrides(
         {"run.months": 24, "channels.self_funder.referrals_per_month": 0.3}
     )
-    late = policy.SupportOptions(grant_amount=8000, grant_month=25)
-    variants = policy.support_variants(base, ["grant"], late)
+    late = support.SupportOptions(grant_amount=8000, grant_month=25)
+    variants = support.support_variants(base, ["grant"], late)
     comparison = experiment.compare(
         list(variants.values()), reps=20, seed=4, workers=1, names=list(variants)
     )
-    row = policy.support_table(comparison.names, comparison.results, ["grant"]).iloc[0]
+    row = support.support_table(comparison.names, comparison.results, ["grant"]).iloc[0]
     assert row["survival_with"] == row["survival_without"] < 1
     assert row["extra_per_100"] == 0.0 and row["cost_per_business"] == 0.0
     assert row["cost_per_extra"] is None
@@ -252,17 +258,17 @@ def test_council_pays_its_rate_for_every_delivered_hour() -> None:
     flat = scenario.with_overrides(
         {"run.months": 36, "uplifts.council_rate_per_year": 0.0, "council.bad_debt_share": 0.0}
     )
-    pays = policy.council_summary(experiment.run(flat, reps=6, workers=1))["council_pays"]
+    pays = council.council_summary(experiment.run(flat, reps=6, workers=1))["council_pays"]
     assert pays == pytest.approx(flat.council.rate_per_hour, rel=1e-4)
     rising = flat.with_overrides({"uplifts.council_rate_per_year": 0.1})
-    pays_rising = policy.council_summary(experiment.run(rising, reps=6, workers=1))["council_pays"]
+    pays_rising = council.council_summary(experiment.run(rising, reps=6, workers=1))["council_pays"]
     assert flat.council.rate_per_hour < pays_rising < flat.council.rate_per_hour * 1.21
 
 
 def test_policy_variants_set_the_area_rate_and_keep_the_provider() -> None:
     base = sim.Scenario()
-    policies = policy.council_policies(rate_per_hour=30.0, payment_days=10.0)
-    variants = policy.policy_variants(
+    policies = council.council_policies(rate_per_hour=30.0, payment_days=10.0)
+    variants = council.policy_variants(
         base, [policies["open_rate"], policies["open_fast_pay"]], area_referrals_per_month=15.0
     )
     rate, fast = variants.values()
@@ -273,7 +279,7 @@ def test_policy_variants_set_the_area_rate_and_keep_the_provider() -> None:
 
 
 def test_council_summary_on_a_provider_without_council_work(small: experiment.Results) -> None:
-    figures = policy.council_summary(small)
+    figures = council.council_summary(small)
     assert figures["council_pays"] is None and figures["council_share"] == 0
     assert figures["la_declined_share"] is None and figures["council_clients_displaced"] == 0
 
