@@ -34,12 +34,6 @@ __all__ = [
 ]
 
 SUPPORT_KINDS = ("grant", "loan", "coordinator", "introduction")
-SUPPORT_LABELS = {
-    "grant": "Grant",
-    "loan": "Loan",
-    "coordinator": "Coordinator support",
-    "introduction": "Introductions to referrers",
-}
 
 
 @dataclass(frozen=True)
