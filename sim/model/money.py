@@ -13,9 +13,8 @@ the council rate and overheads rise once a year; a grant or loan arrives in its 
 
 from __future__ import annotations
 
+import heapq
 from typing import TYPE_CHECKING
-
-import simpy
 
 from sim.model.clock import WEEKS_PER_YEAR
 from sim.model.ledger import CASH, pence
@@ -83,13 +82,27 @@ def invoice(p: Provider, channel: str) -> None:
     p.ledger.post(receivable, UNBILLED[channel], amount)
     paid = pence(amount * (1.0 - bad_share) / 100.0)
     days = lag.sample(p.streams["payment_lag"].rng)
+    if days < 0:
+        raise ValueError(f"Negative delay {days}")  # as simpy's timeout would
+    p.payment_seq += 1
+    heapq.heappush(p.payments_due, (p.env.now + days, p.payment_seq, receivable, amount, paid))
 
-    def settle(_ev: simpy.Event) -> None:
-        p.ledger.post(CASH, receivable, paid)
+
+def settle_payments(p: Provider, until: float, before_seq: int) -> None:
+    """Post the invoice payments due by ``until`` (those due exactly then only when
+    invoiced before ``before_seq``), in due order, then invoicing order.
+
+    Payments are not simpy events: nothing but the month close reads cash or what is owed,
+    so the close posts the payments that fell due since the last one, in the order the events
+    would have run. Cash, receipts and balances at every close are the same.
+    """
+    due = p.payments_due
+    post = p.ledger.post
+    while due and (due[0][0] < until or (due[0][0] == until and due[0][1] < before_seq)):
+        _, _, receivable, amount, paid = heapq.heappop(due)
+        post(CASH, receivable, paid)
         p.m_client_receipts += paid
-        p.ledger.post("expense:bad_debt", receivable, amount - paid)
-
-    p.env.timeout(days).callbacks.append(settle)
+        post("expense:bad_debt", receivable, amount - paid)
 
 
 def open_month(p: Provider, month: int) -> None:

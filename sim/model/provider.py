@@ -30,7 +30,14 @@ from sim.model.delivery import earn_and_keep, everyone_covered, quiet_week, sett
 from sim.model.entities import Client, Worker
 from sim.model.failure import fail, insolvent, lean_month
 from sim.model.ledger import CASH, Ledger, pence
-from sim.model.money import bill_week, close_books, draw, open_month, pay_staff
+from sim.model.money import (
+    bill_week,
+    close_books,
+    draw,
+    open_month,
+    pay_staff,
+    settle_payments,
+)
 from sim.model.record import record
 from sim.model.referrals import LA, schedule_arrivals, update_framework
 from sim.model.staff import (
@@ -74,6 +81,10 @@ class Provider:
         self.loan_balance = 0
         self.loan_payment = 0
         self.rows: list[dict[str, Any]] = []
+        # invoice payments not yet posted: (due day, invoicing order, account, pence billed,
+        # pence paid); posted at the month close (money.settle_payments)
+        self.payments_due: list[tuple[float, int, str, int, int]] = []
+        self.payment_seq = 0
         self.failed = False
         self.failure_month: int | None = None
         self.failure_cause: str | None = None
@@ -174,11 +185,18 @@ class Provider:
 
     def _monthly(self) -> Generator[simpy.Event, Any, None]:  # a simpy process
         horizon = self.sc.run.months
+        env = self.env
         for month in range(1, horizon + 1):
-            yield self.env.timeout(month * DAYS_PER_MONTH - self.env.now)
+            close = env.timeout(month * DAYS_PER_MONTH - env.now)
+            # payments due at the close's very time were events before it if invoiced first
+            before_close = self.payment_seq + 1
+            yield close
+            settle_payments(self, env.now, before_close)
             self._close_month(month)
             if self.failed or month == horizon:
                 self.done.succeed()
+                # simpy would still run the payments due at this very time
+                settle_payments(self, env.now, self.payment_seq + 1)
                 return
             self._month_start(month + 1)
 
