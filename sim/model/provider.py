@@ -38,7 +38,7 @@ from sim.model.money import (
     pay_staff,
     settle_payments,
 )
-from sim.model.record import record
+from sim.model.record import MonthlyRecord, record
 from sim.model.referrals import LA, schedule_arrivals, update_framework
 from sim.model.staff import (
     consider_hiring,
@@ -80,7 +80,7 @@ class Provider:
         self.annual_fee_step = 0
         self.loan_balance = 0
         self.loan_payment = 0
-        self.rows: list[dict[str, Any]] = []
+        self.monthly = MonthlyRecord(sc.run.months)
         # invoice payments not yet posted: (due day, invoicing order, account, pence billed,
         # pence paid); posted at the month close (money.settle_payments)
         self.payments_due: list[tuple[float, int, str, int, int]] = []
