@@ -35,16 +35,26 @@ def pay_staff(p: Provider) -> None:
     st = p.sc.staff
     wages = ni = pension = 0.0
     miles = 0.0
+    miles_per_hour = p.miles_per_hour
+    travel = 1.0 + p.travel_per_hour
+    wage = p.wage
+    holiday = 1.0 + st.holiday_accrual_rate
+    ni_threshold = st.ni_threshold_per_year / WEEKS_PER_YEAR
+    ni_rate = st.employer_ni_rate
+    trigger = st.pension_trigger_per_year
+    pension_lower = st.pension_lower_per_year / WEEKS_PER_YEAR
+    pension_rate = st.pension_rate
     for worker in p.workers:
-        miles += worker.worked * p.miles_per_hour
+        worked = worker.worked
+        miles += worked * miles_per_hour
         if worker.is_owner:
             continue
-        paid_hours = max(worker.worked * (1.0 + p.travel_per_hour), worker.contracted)
-        gross = paid_hours * p.wage * (1.0 + st.holiday_accrual_rate)
+        paid_hours = max(worked * travel, worker.contracted)
+        gross = paid_hours * wage * holiday
         wages += gross
-        ni += max(0.0, gross - st.ni_threshold_per_year / WEEKS_PER_YEAR) * st.employer_ni_rate
-        if gross * WEEKS_PER_YEAR >= st.pension_trigger_per_year:
-            pension += (gross - st.pension_lower_per_year / WEEKS_PER_YEAR) * st.pension_rate
+        ni += max(0.0, gross - ni_threshold) * ni_rate
+        if gross * WEEKS_PER_YEAR >= trigger:
+            pension += (gross - pension_lower) * pension_rate
     offset = min(ni, p.allowance_left)
     p.allowance_left -= offset
     payroll = p.m_payroll
@@ -56,10 +66,8 @@ def pay_staff(p: Provider) -> None:
 
 def bill_week(p: Provider, week: int) -> None:
     """Invoice the channels billed weekly, and every fourth week those billed four-weekly."""
-    for channel in CHANNELS:
-        cycle = p.terms[channel][0]
-        if cycle == "weekly" or (cycle == "four_weekly" and week % 4 == 0):
-            invoice(p, channel)
+    for channel in p.billed_fourth_week if week % 4 == 0 else p.billed_weekly:
+        invoice(p, channel)
 
 
 def book_income(p: Provider, channel: str) -> None:
