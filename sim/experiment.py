@@ -35,6 +35,7 @@ import pandas as pd
 from sim.breakeven import breakeven_facts
 from sim.errors import InputError
 from sim.model import replicate
+from sim.model.record import monthly_frame
 from sim.resources import check_memory, local_workers
 from sim.results import (
     SUMMARY_MONTHS,
@@ -185,11 +186,14 @@ def _compact(monthly: pd.DataFrame) -> pd.DataFrame:
 def _run_chunk(scenario: Scenario, start: int, stop: int) -> tuple[pd.DataFrame, list[RunRow]]:
     """Replications ``start..stop-1``: their monthly rows (compact, with ``rep``) and runs rows."""
     records = [replicate(scenario, replication=rep) for rep in range(start, stop)]
-    lengths = [len(rows) for rows, _ in records]
+    lengths = [book.n for book, _ in records]
     if min(lengths) < 1:
         raise RuntimeError("a replication returned no monthly rows")
-    # one DataFrame per chunk rather than one per replication: it is the costly step
-    monthly = pd.DataFrame([row for rows, _ in records for row in rows])
+    # one DataFrame per chunk, from the replications' stacked arrays
+    monthly = monthly_frame(
+        np.concatenate([book.values for book, _ in records]),
+        [band for book, _ in records for band in book.bands],
+    )
     rows = _runs_rows(monthly, lengths, [o for _, o in records], start, scenario.run.months)
     monthly.insert(0, "rep", np.repeat(np.arange(start, stop, dtype=np.int32), lengths))
     return _compact(monthly), rows

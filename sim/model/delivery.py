@@ -101,14 +101,17 @@ def quiet_week(p: Provider) -> None:
         worker.worked = worker.committed
     pay_staff(p)
     total = 0.0
+    accrued = p.accrued
+    payer_hours = p.m_payer_hours
+    payer = p.payer
     for channel, hours in p.hours_by_channel.items():
         if hours > 0:
             total += hours
-            amount = hours * client_hour_price(p, channel)
-            p.accrued[channel] += amount
-            p.m_payer_hours[p.payer[channel]] += hours
-    p.m_hours["delivered"] += total
-    p.m_hours["regular"] += total
+            accrued[channel] += hours * client_hour_price(p, channel)
+            payer_hours[payer[channel]] += hours
+    m_hours = p.m_hours
+    m_hours["delivered"] += total
+    m_hours["regular"] += total
     if total > 0:
         p.satisfaction = 1.0
         p.recent.append((total, total))

@@ -13,9 +13,8 @@ the council rate and overheads rise once a year; a grant or loan arrives in its 
 
 from __future__ import annotations
 
+import heapq
 from typing import TYPE_CHECKING
-
-import simpy
 
 from sim.model.clock import WEEKS_PER_YEAR
 from sim.model.ledger import CASH, pence
@@ -36,16 +35,26 @@ def pay_staff(p: Provider) -> None:
     st = p.sc.staff
     wages = ni = pension = 0.0
     miles = 0.0
+    miles_per_hour = p.miles_per_hour
+    travel = 1.0 + p.travel_per_hour
+    wage = p.wage
+    holiday = 1.0 + st.holiday_accrual_rate
+    ni_threshold = st.ni_threshold_per_year / WEEKS_PER_YEAR
+    ni_rate = st.employer_ni_rate
+    trigger = st.pension_trigger_per_year
+    pension_lower = st.pension_lower_per_year / WEEKS_PER_YEAR
+    pension_rate = st.pension_rate
     for worker in p.workers:
-        miles += worker.worked * p.miles_per_hour
+        worked = worker.worked
+        miles += worked * miles_per_hour
         if worker.is_owner:
             continue
-        paid_hours = max(worker.worked * (1.0 + p.travel_per_hour), worker.contracted)
-        gross = paid_hours * p.wage * (1.0 + st.holiday_accrual_rate)
+        paid_hours = max(worked * travel, worker.contracted)
+        gross = paid_hours * wage * holiday
         wages += gross
-        ni += max(0.0, gross - st.ni_threshold_per_year / WEEKS_PER_YEAR) * st.employer_ni_rate
-        if gross * WEEKS_PER_YEAR >= st.pension_trigger_per_year:
-            pension += (gross - st.pension_lower_per_year / WEEKS_PER_YEAR) * st.pension_rate
+        ni += max(0.0, gross - ni_threshold) * ni_rate
+        if gross * WEEKS_PER_YEAR >= trigger:
+            pension += (gross - pension_lower) * pension_rate
     offset = min(ni, p.allowance_left)
     p.allowance_left -= offset
     payroll = p.m_payroll
@@ -57,10 +66,8 @@ def pay_staff(p: Provider) -> None:
 
 def bill_week(p: Provider, week: int) -> None:
     """Invoice the channels billed weekly, and every fourth week those billed four-weekly."""
-    for channel in CHANNELS:
-        cycle = p.terms[channel][0]
-        if cycle == "weekly" or (cycle == "four_weekly" and week % 4 == 0):
-            invoice(p, channel)
+    for channel in p.billed_fourth_week if week % 4 == 0 else p.billed_weekly:
+        invoice(p, channel)
 
 
 def book_income(p: Provider, channel: str) -> None:
@@ -83,13 +90,27 @@ def invoice(p: Provider, channel: str) -> None:
     p.ledger.post(receivable, UNBILLED[channel], amount)
     paid = pence(amount * (1.0 - bad_share) / 100.0)
     days = lag.sample(p.streams["payment_lag"].rng)
+    if days < 0:
+        raise ValueError(f"Negative delay {days}")  # as simpy's timeout would
+    p.payment_seq += 1
+    heapq.heappush(p.payments_due, (p.env.now + days, p.payment_seq, receivable, amount, paid))
 
-    def settle(_ev: simpy.Event) -> None:
-        p.ledger.post(CASH, receivable, paid)
+
+def settle_payments(p: Provider, until: float, before_seq: int) -> None:
+    """Post the invoice payments due by ``until`` (those due exactly then only when
+    invoiced before ``before_seq``), in due order, then invoicing order.
+
+    Payments are not simpy events: nothing but the month close reads cash or what is owed,
+    so the close posts the payments that fell due since the last one, in the order the events
+    would have run. Cash, receipts and balances at every close are the same.
+    """
+    due = p.payments_due
+    post = p.ledger.post
+    while due and (due[0][0] < until or (due[0][0] == until and due[0][1] < before_seq)):
+        _, _, receivable, amount, paid = heapq.heappop(due)
+        post(CASH, receivable, paid)
         p.m_client_receipts += paid
-        p.ledger.post("expense:bad_debt", receivable, amount - paid)
-
-    p.env.timeout(days).callbacks.append(settle)
+        post("expense:bad_debt", receivable, amount - paid)
 
 
 def open_month(p: Provider, month: int) -> None:

@@ -2,7 +2,8 @@
 
 Time is in days. Three kinds of event drive the model: referral arrivals and package ends
 (at their exact times), a weekly settlement (care delivery, pay, satisfaction, turnover,
-hiring), and a month close (bills, owner drawings, failure checks, the monthly record).
+hiring), and a month close (invoice payments fallen due, bills, owner drawings, failure
+checks, the monthly record).
 ``Provider`` holds the state and runs those processes in order; each mechanism is a module of
 plain functions taking the provider:
 
@@ -19,8 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Generator
-from typing import Any
+from collections.abc import Callable
 
 import simpy
 
@@ -30,8 +30,15 @@ from sim.model.delivery import earn_and_keep, everyone_covered, quiet_week, sett
 from sim.model.entities import Client, Worker
 from sim.model.failure import fail, insolvent, lean_month
 from sim.model.ledger import CASH, Ledger, pence
-from sim.model.money import bill_week, close_books, draw, open_month, pay_staff
-from sim.model.record import record
+from sim.model.money import (
+    bill_week,
+    close_books,
+    draw,
+    open_month,
+    pay_staff,
+    settle_payments,
+)
+from sim.model.record import MonthlyRecord, record
 from sim.model.referrals import LA, schedule_arrivals, update_framework
 from sim.model.staff import (
     consider_hiring,
@@ -55,7 +62,10 @@ class Provider:
         self.env = simpy.Environment()
         self.streams = Streams(sc.run.seed, replication)
         self.ledger = Ledger()
-        self.arrival_streams: list[Stream | None] = [None] * len(CHANNELS)
+        # each channel's arrival stream and arrival callback, made on first use
+        self.arrivals: list[tuple[Stream, Callable[[simpy.Event], None]] | None] = [None] * len(
+            CHANNELS
+        )
         self.day_service = sc.business.service == "day_activities"
         self._init_prices_and_terms()
         self._init_people()
@@ -73,7 +83,11 @@ class Provider:
         self.annual_fee_step = 0
         self.loan_balance = 0
         self.loan_payment = 0
-        self.rows: list[dict[str, Any]] = []
+        self.monthly = MonthlyRecord(sc.run.months)
+        # invoice payments not yet posted: (due day, invoicing order, account, pence billed,
+        # pence paid); posted at the month close (money.settle_payments)
+        self.payments_due: list[tuple[float, int, str, int, int]] = []
+        self.payment_seq = 0
         self.failed = False
         self.failure_month: int | None = None
         self.failure_cause: str | None = None
@@ -100,6 +114,12 @@ class Provider:
             if c != LA
         }
         self.terms[LA] = (council.invoice_cycle, council.payment_lag_days, council.bad_debt_share)
+        # the channels invoiced in most weeks, and in every fourth week (in CHANNELS order)
+        cycles = {c: self.terms[c][0] for c in CHANNELS}
+        self.billed_weekly = tuple(c for c in CHANNELS if cycles[c] == "weekly")
+        self.billed_fourth_week = tuple(
+            c for c in CHANNELS if cycles[c] in ("weekly", "four_weekly")
+        )
         self.needs = {
             c: getattr(ch, c).hours_per_week or sc.clients.hours_per_week for c in CHANNELS
         }
@@ -159,28 +179,40 @@ class Provider:
         self.cash_open = self.ledger.cash
         self.ledger.post("expense:startup", CASH, pence(sc.costs.startup_costs))
         self._month_start(1)
-        self.env.process(self._weekly())
-        self.env.process(self._monthly())
+        # the week and the month close are timeouts that schedule their successor from their
+        # callback (what a simpy process does, without a generator to resume each time)
+        self.week = 0
+        schedule_arrivals(self)
+        self.env.timeout(WEEK).callbacks.append(self._on_week)
+        self._schedule_close(1)
         self.env.run(until=self.done)
 
-    def _weekly(self) -> Generator[simpy.Event, Any, None]:  # a simpy process
-        week = 0
+    def _on_week(self, _ev: simpy.Event) -> None:
+        """The weekly settlement, then the coming week's referrals and the next week."""
+        self.week += 1
+        self._settle(self.week)
         schedule_arrivals(self)
-        while True:
-            yield self.env.timeout(WEEK)
-            week += 1
-            self._settle(week)
-            schedule_arrivals(self)
+        self.env.timeout(WEEK).callbacks.append(self._on_week)
 
-    def _monthly(self) -> Generator[simpy.Event, Any, None]:  # a simpy process
-        horizon = self.sc.run.months
-        for month in range(1, horizon + 1):
-            yield self.env.timeout(month * DAYS_PER_MONTH - self.env.now)
-            self._close_month(month)
-            if self.failed or month == horizon:
-                self.done.succeed()
-                return
-            self._month_start(month + 1)
+    def _schedule_close(self, month: int) -> None:
+        env = self.env
+        env.timeout(month * DAYS_PER_MONTH - env.now).callbacks.append(self._on_close)
+        # payments due at the close's very time were events before it if invoiced first
+        self.before_close = self.payment_seq + 1
+
+    def _on_close(self, _ev: simpy.Event) -> None:
+        """A month close: the payments that fell due, the close, then the next month."""
+        month = self.month
+        now = self.env.now
+        settle_payments(self, now, self.before_close)
+        self._close_month(month)
+        if self.failed or month == self.sc.run.months:
+            self.done.succeed()
+            # simpy would still run the payments due at this very time
+            settle_payments(self, now, self.payment_seq + 1)
+            return
+        self._month_start(month + 1)
+        self._schedule_close(month + 1)
 
     def _settle(self, week: int) -> None:
         """The weekly settlement, in this order."""

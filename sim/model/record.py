@@ -10,7 +10,10 @@ whether the business is still trading. The month's counters are then reset.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
 
 from sim.model.money import INCOME, OWED_ACCOUNTS
 from sim.scenario import CHANNELS, PAYERS
@@ -20,72 +23,177 @@ if TYPE_CHECKING:
 
 COUNT_COLUMNS = tuple((f"referrals_{c}", f"accepted_{c}", f"declined_{c}") for c in CHANNELS)
 
+# The record's columns in order, with their dtypes: every value but the size band is held as
+# a float64 while the replication runs (counts and flags are exact as floats) and cast back
+# to its dtype when the DataFrame is built.
+_INT, _FLOAT, _BOOL = np.dtype(np.int64), np.dtype(np.float64), np.dtype(bool)
+COLUMNS: tuple[tuple[str, np.dtype], ...] = (
+    ("month", _INT),
+    *(
+        (name, _FLOAT)
+        for name in (
+            "cash_open",
+            "receipts",
+            "payments",
+            "cash_close",
+            "income_earned",
+            "costs",
+            "operating_result",
+            "receipts_from_clients",
+            "owed_to_business",
+            "drawings",
+            "loan_outstanding",
+            "cost_wages",
+            "cost_oncosts",
+            "cost_mileage",
+            "cost_recruitment",
+            "cost_overheads",
+            "cost_interest",
+            "cost_bad_debt",
+            "cost_startup",
+        )
+    ),
+    ("clients", _INT),
+    *((f"clients_{payer}", _INT) for payer in PAYERS),
+    *(
+        (name, _INT)
+        for name in (
+            "waiting",
+            "staff",
+            "hires",
+            "leavers",
+            "packages_ended",
+            "left_dissatisfied",
+        )
+    ),
+    *(
+        (name, _FLOAT)
+        for name in (
+            "hours_delivered",
+            "hours_missed",
+            "hours_regular",
+            "hours_cover",
+            "hours_owner_cover",
+        )
+    ),
+    *((f"hours_{payer}", _FLOAT) for payer in PAYERS),
+    *((f"income_{payer}", _FLOAT) for payer in PAYERS),
+    ("continuity", _FLOAT),
+    ("on_council_list", _BOOL),
+    ("size_band", np.dtype(object)),
+    ("trading", _BOOL),
+    *((name, _INT) for names in COUNT_COLUMNS for name in names),
+)
+NAMES = tuple(name for name, _ in COLUMNS)
+BAND = NAMES.index("size_band")  # the one text column, kept apart as a list of str
+VALUE_NAMES = NAMES[:BAND] + NAMES[BAND + 1 :]  # the columns of MonthlyRecord.values
+CASH_CLOSE = VALUE_NAMES.index("cash_close")
+OPERATING_RESULT = VALUE_NAMES.index("operating_result")
+
+
+class MonthlyRecord:
+    """A replication's monthly rows: a preallocated float64 array (one row a month, the
+    columns of ``VALUE_NAMES``) and the size bands."""
+
+    __slots__ = ("_values", "bands", "n")
+
+    def __init__(self, months: int) -> None:
+        self._values = np.empty((months, len(VALUE_NAMES)))
+        self.bands: list[str] = []
+        self.n = 0
+
+    @property
+    def values(self) -> np.ndarray:
+        """The rows written so far."""
+        return self._values[: self.n]
+
+
+def monthly_frame(values: np.ndarray, bands: list[str]) -> pd.DataFrame:
+    """The monthly DataFrame of stacked ``values`` and ``bands``: the columns in ``NAMES``
+    order with their dtypes (int64, float64, bool, and object for the size band); the
+    DataFrame copies the arrays."""
+    columns: dict[str, object] = {}
+    j = 0
+    for name, dtype in COLUMNS:
+        if name == "size_band":
+            array = np.empty(len(bands), dtype=object)
+            array[:] = bands
+            columns[name] = array
+            continue
+        column = values[:, j]
+        columns[name] = column if dtype == _FLOAT else column.astype(dtype)
+        j += 1
+    return pd.DataFrame(columns)
+
 
 def record(p: Provider, month: int, income: int, costs: int) -> None:
-    """Append the month's row to ``p.rows``; ``income`` and ``costs`` are pence."""
+    """Write the month's row into ``p.monthly``; ``income`` and ``costs`` are pence."""
     ledger = p.ledger
     receipts = ledger.month_receipts
     payments = ledger.month_payments
     moved = ledger.close_month()
-
-    def spent(*accounts: str) -> float:
-        return sum(moved.get(f"expense:{a}", 0) for a in accounts) / 100
+    get = moved.get
 
     employees = len(p.workers) - 1
     hours = p.m_hours
     income_by_payer = dict.fromkeys(PAYERS, 0)
+    payer_of = p.payer
     for channel in CHANNELS:
-        income_by_payer[p.payer[channel]] -= moved.get(INCOME[channel], 0)
+        income_by_payer[payer_of[channel]] -= get(INCOME[channel], 0)
     by_payer = dict.fromkeys(PAYERS, 0)
     for client in p.clients:
         by_payer[client.payer] += 1
-    owed = sum(ledger.balance(account) for account in OWED_ACCOUNTS)
-    row: dict[str, Any] = {
-        "month": month,
-        "cash_open": p.cash_open / 100,
-        "receipts": receipts / 100,
-        "payments": payments / 100,
-        "cash_close": ledger.cash / 100,
-        "income_earned": income / 100,
-        "costs": costs / 100,
-        "operating_result": (income - costs) / 100,
-        "receipts_from_clients": p.m_client_receipts / 100,
-        "owed_to_business": owed / 100,
-        "drawings": moved.get("equity:drawings", 0) / 100,
-        "loan_outstanding": p.loan_balance / 100,
-        "cost_wages": spent("wages"),
-        "cost_oncosts": spent("employer_ni", "pension"),
-        "cost_mileage": spent("mileage"),
-        "cost_recruitment": spent("recruitment"),
-        "cost_overheads": spent("overheads", "marketing", "annual_fees"),
-        "cost_interest": spent("interest"),
-        "cost_bad_debt": spent("bad_debt"),
-        "cost_startup": spent("startup"),
-        "clients": len(p.clients),
-        **{f"clients_{payer}": n for payer, n in by_payer.items()},
-        "waiting": len(p.waiting),
-        "staff": employees,
-        "hires": p.m_hires,
-        "leavers": p.m_leavers,
-        "packages_ended": p.m_ended,
-        "left_dissatisfied": p.m_dissatisfied,
-        "hours_delivered": hours["delivered"],
-        "hours_missed": hours["missed"],
-        "hours_regular": hours["regular"],
-        "hours_cover": hours["cover"],
-        "hours_owner_cover": hours["owner_cover"],
-        **{f"hours_{payer}": h for payer, h in p.m_payer_hours.items()},
-        **{f"income_{payer}": income_by_payer[payer] / 100 for payer in PAYERS},
-        "continuity": hours["regular"] / hours["delivered"] if hours["delivered"] > 0 else math.nan,
-        "on_council_list": bool(p.la_share > 0),
-        "size_band": size_band(employees + 1),
-        "trading": not p.failed,
-    }
-    for i, (referrals, accepted, declined) in enumerate(COUNT_COLUMNS):
-        row[referrals] = p.m_referrals[i]
-        row[accepted] = p.m_accepted[i]
-        row[declined] = p.m_declined[i]
-    p.rows.append(row)
+    balance = ledger.balance
+    owed = sum(balance(account) for account in OWED_ACCOUNTS)
+    delivered = hours["delivered"]
+    counts: list[int] = []
+    for i in range(len(CHANNELS)):
+        counts += (p.m_referrals[i], p.m_accepted[i], p.m_declined[i])
+    book = p.monthly
+    book._values[book.n] = (
+        month,
+        p.cash_open / 100,
+        receipts / 100,
+        payments / 100,
+        ledger.cash / 100,
+        income / 100,
+        costs / 100,
+        (income - costs) / 100,
+        p.m_client_receipts / 100,
+        owed / 100,
+        get("equity:drawings", 0) / 100,
+        p.loan_balance / 100,
+        get("expense:wages", 0) / 100,
+        (get("expense:employer_ni", 0) + get("expense:pension", 0)) / 100,
+        get("expense:mileage", 0) / 100,
+        get("expense:recruitment", 0) / 100,
+        (get("expense:overheads", 0) + get("expense:marketing", 0) + get("expense:annual_fees", 0))
+        / 100,
+        get("expense:interest", 0) / 100,
+        get("expense:bad_debt", 0) / 100,
+        get("expense:startup", 0) / 100,
+        len(p.clients),
+        *by_payer.values(),
+        len(p.waiting),
+        employees,
+        p.m_hires,
+        p.m_leavers,
+        p.m_ended,
+        p.m_dissatisfied,
+        delivered,
+        hours["missed"],
+        hours["regular"],
+        hours["cover"],
+        hours["owner_cover"],
+        *p.m_payer_hours.values(),
+        *(income_by_payer[payer] / 100 for payer in PAYERS),
+        hours["regular"] / delivered if delivered > 0 else math.nan,
+        p.la_share > 0,
+        not p.failed,
+        *counts,
+    )
+    book.bands.append(size_band(employees + 1))
+    book.n += 1
     p.cash_open = ledger.cash
     p.reset_month_counters()
 

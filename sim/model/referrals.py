@@ -116,16 +116,17 @@ def schedule_arrivals(p: Provider) -> None:
         per_day = rates[channel] / DAYS_PER_MONTH
         if per_day <= 0:
             continue
-        stream = p.arrival_streams[index]
-        if stream is None:
-            stream = p.arrival_streams[index] = p.streams[ARRIVALS[index]]
+        made = p.arrivals[index]
+        if made is None:
 
-        def arrive_now(_ev: simpy.Event, c: str = channel, i: int = index) -> None:
-            arrive(p, c, i)
+            def arrive_now(_ev: simpy.Event, c: str = channel, i: int = index) -> None:
+                arrive(p, c, i)
 
+            made = p.arrivals[index] = (p.streams[ARRIVALS[index]], arrive_now)
+        stream, callback = made
         t = stream.exponential() / per_day
         while t < WEEK:
-            env.timeout(t).callbacks.append(arrive_now)
+            env.timeout(t).callbacks.append(callback)
             t += stream.exponential() / per_day
 
 

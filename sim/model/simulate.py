@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
 from sim.model.provider import Provider
+from sim.model.record import CASH_CLOSE, OPERATING_RESULT, MonthlyRecord, monthly_frame
 from sim.scenario import MAX_SEED, Scenario, checked
 
 BREAKEVEN_WINDOW = 3  # months in the rolling operating result
@@ -41,24 +41,25 @@ def simulate(scenario: Scenario, replication: int = 0) -> Run:
         raise InputError(f"replication must be a whole number, got {replication!r}")
     if not 0 <= replication <= MAX_SEED:
         raise InputError(f"replication must be between 0 and {MAX_SEED}, got {replication}")
-    rows, outcome = replicate(scenario, int(replication))
-    return Run(monthly=pd.DataFrame(rows), outcome=outcome)
+    book, outcome = replicate(scenario, int(replication))
+    return Run(monthly=monthly_frame(book.values, book.bands), outcome=outcome)
 
 
-def replicate(scenario: Scenario, replication: int = 0) -> tuple[list[dict[str, Any]], Outcome]:
-    """One replication as plain monthly rows and its outcome: what :func:`simulate` returns
-    before the DataFrame, so that many replications can share one DataFrame build."""
+def replicate(scenario: Scenario, replication: int = 0) -> tuple[MonthlyRecord, Outcome]:
+    """One replication as its monthly record (arrays) and its outcome: what :func:`simulate`
+    returns before the DataFrame, so that many replications can share one DataFrame build."""
     provider = Provider(scenario, replication)
     provider.run()
-    rows = provider.rows
+    book = provider.monthly
+    values = book.values
     outcome = Outcome(
         failed=provider.failed,
         failure_month=provider.failure_month,
         failure_cause=provider.failure_cause,
-        breakeven_month=breakeven_month([row["operating_result"] for row in rows]),
-        final_cash=float(rows[-1]["cash_close"]),
+        breakeven_month=breakeven_month(values[:, OPERATING_RESULT].tolist()),
+        final_cash=float(values[-1, CASH_CLOSE]),
     )
-    return rows, outcome
+    return book, outcome
 
 
 def breakeven_month(operating_results: list[float], window: int = BREAKEVEN_WINDOW) -> int | None:

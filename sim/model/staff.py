@@ -78,13 +78,15 @@ def draw_sickness(p: Provider) -> None:
 
 def staff_leave(p: Provider) -> None:
     """Staff leave more often when offered fewer hours than they want (mechanism 4)."""
-    st = p.sc.staff
-    stream = p.streams["turnover"]
-    for worker in [w for w in p.workers if not w.is_owner]:
-        offered = max(worker.committed * (1.0 + p.travel_per_hour), worker.contracted)
+    factor = p.sc.staff.turnover_shortfall_factor
+    travel = 1.0 + p.travel_per_hour
+    base = p.turnover_hazard
+    uniform = p.streams["turnover"].uniform
+    for worker in p.workers[1:]:  # the owner is always first and never leaves
+        offered = max(worker.committed * travel, worker.contracted)
         shortfall = max(0.0, worker.desired - offered) / worker.desired
-        hazard = p.turnover_hazard * (1.0 + st.turnover_shortfall_factor * shortfall)
-        if stream.uniform() < -math.expm1(-hazard):
+        hazard = base * (1.0 + factor * shortfall)
+        if uniform() < -math.expm1(-hazard):
             p.workers.remove(worker)
             for client in list(worker.clients):
                 worker.release(client)
