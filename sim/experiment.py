@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from sim.breakeven import breakeven_facts
-from sim.errors import InputError
+from sim.errors import InputError, require_whole
 from sim.model import replicate
 from sim.model.record import monthly_frame
 from sim.resources import check_memory, local_workers
@@ -580,29 +580,10 @@ def _results(scenario: Scenario, reps: int, chunks: list[Any]) -> Results:
     return Results(scenario=scenario, reps=reps, seed=scenario.run.seed, monthly=monthly, runs=runs)
 
 
-def _whole(value: Any) -> bool:
-    """A whole number as an argument: int or numpy integer, not bool, not 1.5."""
-    return not isinstance(value, bool) and isinstance(value, int | np.integer)
-
-
-def _check_reps(reps: int) -> None:
-    if not _whole(reps) or reps < 1:
-        raise InputError(f"reps must be a whole number >= 1, got {reps!r}")
-
-
-def _check_workers(workers: int | None) -> None:
-    if workers is None:
-        return
-    if not _whole(workers) or workers < 1:
-        raise InputError(f"workers must be a whole number >= 1 or None, got {workers!r}")
-
-
-def _check_seed(seed: int | None) -> None:
-    """A seed of 1.5 must not quietly run seed 1."""
-    if seed is None:
-        return
-    if not _whole(seed) or not 0 <= seed <= MAX_SEED:
-        raise InputError(f"seed must be a whole number from 0 to {MAX_SEED:,}, got {seed!r}")
+def _check_run_args(reps: Any, seed: Any, workers: Any) -> None:
+    require_whole("reps", reps, 1)
+    require_whole("workers", workers, 1, optional=True)
+    require_whole("seed", seed, 0, high=MAX_SEED, optional=True)
 
 
 def _seeded(scenario: Scenario, seed: int | None) -> Scenario:
@@ -757,9 +738,7 @@ def run(
         ``workers`` or ``scheduler``.
     """
     scenario = checked(scenario)
-    _check_reps(reps)
-    _check_workers(workers)
-    _check_seed(seed)
+    _check_run_args(reps, seed, workers)
     scenario = _seeded(scenario, seed)
     (chunks,) = _execute([scenario], int(reps), workers, scheduler, progress)
     return _results(scenario, int(reps), chunks)
@@ -810,9 +789,7 @@ def compare(
     scenarios = [checked(s, f"scenarios[{i}]") for i, s in enumerate(scenarios)]
     if not scenarios:
         raise InputError("compare needs at least one scenario")
-    _check_reps(reps)
-    _check_workers(workers)
-    _check_seed(seed)
+    _check_run_args(reps, seed, workers)
     horizons = {s.run.months for s in scenarios}
     if len(horizons) > 1:
         raise InputError(f"scenarios must share one horizon (run.months), got {sorted(horizons)}")

@@ -552,7 +552,7 @@ def checked(scenario: Any, name: str = "scenario") -> Scenario:
 
     if not isinstance(scenario, Scenario):
         raise InputError(
-            f"{name} must be a sim.Scenario (from sim.load_scenario or sim.Scenario()), "
+            f"{name}: expected a sim.Scenario (from sim.load_scenario or sim.Scenario()), "
             f"got {type(scenario).__name__}"
         )
     return validate_dict(scenario.to_dict(), source=name)

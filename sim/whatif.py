@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.errors import InputError
+from sim.errors import InputError, require_whole
 from sim.experiment import RUN_METRICS, Results, compare, metric_label
 from sim.results import (
     broke_even_by,
@@ -29,7 +29,7 @@ from sim.results import (
     paired_median_difference,
     still_trading,
 )
-from sim.scenario import Scenario
+from sim.scenario import Scenario, checked
 from sim.validation import ScenarioError
 
 Progress = Callable[[int, int], None]
@@ -297,29 +297,12 @@ def default_metric(months: int) -> str:
     return f"survival_{min(36, months)}"
 
 
-def _check_scenario(scenario: Any) -> None:
-    if not isinstance(scenario, Scenario):
-        raise InputError(
-            f"scenario: expected a sim.Scenario (e.g. from sim.load_scenario), "
-            f"got {type(scenario).__name__}"
-        )
-
-
 def _check_run_args(reps: Any, seed: Any, workers: Any) -> None:
-    """Replications, seed and workers as the Python API gets them, checked up front: a
-    float seed would be truncated and a bool taken for 0 or 1 without a word."""
-    if isinstance(reps, bool) or not isinstance(reps, int | np.integer) or reps < 2:
-        raise InputError(
-            f"reps: must be a whole number >= 2 (a 95% interval needs two), got {reps!r}"
-        )
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
-    ):
-        raise InputError(f"seed: must be a whole number >= 0 or None, got {seed!r}")
-    if workers is not None and (
-        isinstance(workers, bool) or not isinstance(workers, int | np.integer) or workers < 1
-    ):
-        raise InputError(f"workers: must be a whole number >= 1 or None, got {workers!r}")
+    """Checked up front, before any variant is built; the upper bound of a seed is checked
+    where the runs start (sim.compare)."""
+    require_whole("reps", reps, 2, why=" (a 95% interval needs two)")
+    require_whole("seed", seed, 0, optional=True)
+    require_whole("workers", workers, 1, optional=True)
 
 
 def _finite(value: Any) -> bool:
@@ -365,7 +348,7 @@ def sensitivity(
     Columns: param, base_value, low_value, high_value, base, low, high, low_effect,
     low_lower, low_upper, high_effect, high_lower, high_upper, swing.
     """
-    _check_scenario(scenario)
+    scenario = checked(scenario)
     if not _finite(delta) or not 0 < delta < 1:
         raise InputError(f"delta: must be a share between 0 and 1 (0.2 = 20%), got {delta!r}")
     _check_run_args(reps, seed, workers)
@@ -554,14 +537,13 @@ def goal_seek(
     95% band crosses the target on the grid. If no value in the bounds meets the target, or
     every value does, the answer says so instead of extrapolating.
     """
-    _check_scenario(scenario)
+    scenario = checked(scenario)
     target = Target.parse(target) if isinstance(target, str) else target
     if not isinstance(target, Target):
         raise InputError(f"target: expected text such as 'survival_36>=0.8', got {target!r}")
     _check_metric(target.metric, scenario.run.months, argument="target")
     _check_run_args(reps, seed, workers)
-    if isinstance(grid, bool) or not isinstance(grid, int | np.integer) or grid < 3:
-        raise InputError(f"grid: must be a whole number >= 3, got {grid!r}")
+    require_whole("grid", grid, 3)
     base = base_value(scenario, param)
     whole = _is_whole(scenario, param)
     if bounds is None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from sim.errors import InputError
+from sim.errors import require_whole
 from sim.model.provider import Provider
 from sim.model.record import CASH_CLOSE, OPERATING_RESULT, MonthlyRecord, monthly_frame
 from sim.scenario import MAX_SEED, Scenario, checked
@@ -37,10 +36,7 @@ class Run:
 def simulate(scenario: Scenario, replication: int = 0) -> Run:
     """Simulate one replication; same scenario, seed and replication give identical results."""
     scenario = checked(scenario)
-    if isinstance(replication, bool) or not isinstance(replication, int | np.integer):
-        raise InputError(f"replication must be a whole number, got {replication!r}")
-    if not 0 <= replication <= MAX_SEED:
-        raise InputError(f"replication must be between 0 and {MAX_SEED}, got {replication}")
+    require_whole("replication", replication, 0, high=MAX_SEED)
     book, outcome = replicate(scenario, int(replication))
     return Run(monthly=monthly_frame(book.values, book.bands), outcome=outcome)
 
