@@ -32,7 +32,14 @@ from rich.table import Table
 from sim.errors import InputError
 from sim.output import check_target, write_folder
 from sim.resources import available_cores
-from sim.scenario import DEFAULT_SCENARIO, SCENARIO_DIR, Scenario, load_scenario, save_scenario
+from sim.scenario import (
+    DEFAULT_SCENARIO,
+    MAX_SEED,
+    SCENARIO_DIR,
+    Scenario,
+    load_scenario,
+    save_scenario,
+)
 from sim.stopping import Interrupted, RunFailed
 from sim.validation import ScenarioError
 
@@ -48,7 +55,6 @@ err = Console(stderr=True)
 
 BAD_INPUT = 2
 FAILED = 1
-MAX_SEED = 2**63 - 1  # a TOML integer is 64-bit signed, and scenario.toml stores the seed
 
 
 def _fail(message: str, code: int = BAD_INPUT) -> typer.Exit:
@@ -114,20 +120,17 @@ def _show_warning(
     err.print(f"warning: {message}", markup=False, highlight=False, soft_wrap=True)
 
 
-def _quiet_dask(scheduler: str | None) -> None:
-    """Errors from the Dask client are reported here in one line; its own logging would add
-    a second line (or a page) about the same failure."""
+def _prepare_engine(workers: int | None, scheduler: str | None) -> None:
+    """Before a command simulates: on Dask, errors are reported here in one line, so the
+    client's own logging (which would add a second line, or a page) is silenced; locally, say
+    so when more workers are asked for than there are cores (sim caps them)."""
     if scheduler is not None:
         import distributed  # noqa: F401 - configures the "distributed" loggers on import
 
         for name in ["distributed", *logging.root.manager.loggerDict]:
             if name.startswith("distributed"):  # "distributed.client" has its own level
                 logging.getLogger(name).setLevel(logging.CRITICAL)
-
-
-def _cap_workers(workers: int | None, scheduler: str | None) -> None:
-    """Say so when more local workers are asked for than there are cores (sim caps them)."""
-    if workers is not None and scheduler is None:
+    elif workers is not None:
         cores = available_cores()
         if workers > cores:
             err.print(
@@ -323,8 +326,7 @@ def run(
 
     if out is not None:  # before simulating: a bad --out must not cost the whole run
         _guard(lambda: check_target(out, force))
-    _quiet_dask(scheduler)
-    _cap_workers(workers, scheduler)
+    _prepare_engine(workers, scheduler)
     with _progress("simulating") as progress:
         results = _guard(
             lambda: run_replications(
@@ -433,8 +435,7 @@ def compare(
     if len(files) < 2:
         raise _fail("compare needs at least two scenario files")
     scenarios = [_load(f, set_, months) for f in files]
-    _quiet_dask(scheduler)
-    _cap_workers(workers, scheduler)
+    _prepare_engine(workers, scheduler)
     with _progress("simulating") as progress:
         comparison = _guard(
             lambda: compare_scenarios(
@@ -506,8 +507,7 @@ def sensitivity(
     from sim.whatif import sensitivity as run_sensitivity
 
     scenario = _load(file, set_, months)
-    _quiet_dask(scheduler)
-    _cap_workers(workers, scheduler)
+    _prepare_engine(workers, scheduler)
     with _progress("simulating") as progress:
         table = _guard(
             lambda: run_sensitivity(
@@ -586,8 +586,7 @@ def goal_seek(
     scenario = _load(file, set_, months)
     parsed = _guard(lambda: Target.parse(target))
     limits = _guard(lambda: _parse_bounds(bounds)) if bounds else None
-    _quiet_dask(scheduler)
-    _cap_workers(workers, scheduler)
+    _prepare_engine(workers, scheduler)
     with _progress("simulating the grid") as progress:
         answer = _guard(
             lambda: run_goal_seek(
@@ -641,14 +640,9 @@ def _labels(files: list[Path]) -> list[str]:
         labels = ["/".join(p[-depth:]) for p in parts]
         if len(set(labels)) == len(labels):
             return labels
-    unique: list[str] = []
-    for label in (f.stem for f in files):
-        name, n = label, 1
-        while name in unique:
-            n += 1
-            name = f"{label} ({n})"
-        unique.append(name)
-    return unique
+    from sim.experiment import numbered
+
+    return numbered([f.stem for f in files])
 
 
 def _guard(work: Callable[[], Any]) -> Any:

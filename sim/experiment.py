@@ -752,12 +752,17 @@ def _unique_names(scenarios: Sequence[Scenario], names: Sequence[str] | None) ->
         if len(set(names)) != len(names):
             raise InputError(f"scenario names must be unique, got {names}")
         return names
+    return numbered([scenario.business.name for scenario in scenarios])
+
+
+def numbered(labels: Sequence[str]) -> list[str]:
+    """Labels made unique by numbering repeats: plan, plan (2), plan (3)."""
     unique: list[str] = []
-    for scenario in scenarios:
-        name, n = scenario.business.name, 1
+    for label in labels:
+        name, n = label, 1
         while name in unique:
             n += 1
-            name = f"{scenario.business.name} ({n})"
+            name = f"{label} ({n})"
         unique.append(name)
     return unique
 

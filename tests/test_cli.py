@@ -221,3 +221,13 @@ def test_compare_tells_two_files_of_the_same_name_apart(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "b/plan minus a/plan" in result.stdout
+
+
+def test_compared_files_are_labelled_by_as_much_path_as_tells_them_apart() -> None:
+    from pathlib import Path
+
+    from sim.cli import _labels
+
+    assert _labels([Path("x/a.toml"), Path("x/b.toml")]) == ["a", "b"]
+    assert _labels([Path("a/plan.toml"), Path("b/plan.toml")]) == ["a/plan", "b/plan"]
+    assert _labels([Path("plan.toml"), Path("plan.toml")]) == ["plan", "plan (2)"]
