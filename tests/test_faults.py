@@ -355,7 +355,12 @@ def test_a_run_too_big_for_memory_is_refused_at_once() -> None:
 def test_the_memory_estimate_follows_the_panel_a_run_really_keeps() -> None:
     results = experiment.run(SMALL, reps=40, seed=1, workers=1)
     real = results.monthly.memory_usage(index=False, deep=True).sum() / len(results.monthly)
-    assert resources.panel_row_bytes(SMALL) == pytest.approx(real, rel=0.05)
+    assert resources.panel_row_bytes() == pytest.approx(real, rel=0.05)
+    # measured once on the default scenario: it holds for others too (the same columns)
+    other = sim.load_scenario(ROOT / "scenarios" / "day_activities.toml")
+    panel = experiment.run(other.with_overrides({"run.months": 6}), reps=10, workers=1).monthly
+    other_real = panel.memory_usage(index=False, deep=True).sum() / len(panel)
+    assert resources.panel_row_bytes() == pytest.approx(other_real, rel=0.05)
     estimate = resources.estimate_memory([SMALL], 40)
     assert estimate >= 3 * results.monthly.memory_usage(index=False, deep=True).sum()
     assert resources.estimate_memory([SMALL, SMALL], 40) == pytest.approx(2 * estimate, rel=1e-6)
