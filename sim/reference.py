@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from sim.distributions import DIST_KINDS, _Dist
 from sim.scenario import Scenario
+from sim.validation import number_text
 
 _HEAD = """# Scenario reference
 
@@ -28,7 +29,7 @@ its parameters are at most 1,000,000, and some settings also bound its mean (sho
 """
 
 
-def _is_section(annotation: Any) -> TypeGuard[type[BaseModel]]:
+def is_section(annotation: Any) -> TypeGuard[type[BaseModel]]:
     return (
         isinstance(annotation, type)
         and issubclass(annotation, BaseModel)
@@ -41,20 +42,14 @@ def _range(field: Any) -> str:
     for meta in field.metadata:
         for name, op in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
             if isinstance(meta, getattr(at, name.capitalize())):
-                parts.append(f"{op} {_number(getattr(meta, name))}")
+                parts.append(f"{op} {number_text(getattr(meta, name))}")
         bounds = getattr(getattr(meta, "func", None), "bounds", None)
         if bounds is not None:
-            parts.append(f"mean {_number(bounds[0])} to {_number(bounds[1])}")
+            parts.append(f"mean {number_text(bounds[0])} to {number_text(bounds[1])}")
     choices = getattr(field.annotation, "__args__", None)
     if choices and all(isinstance(c, str) for c in choices):
         parts.append(" / ".join(f"`{c}`" for c in choices))
     return ", ".join(parts)
-
-
-def _number(value: float) -> str:
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:g}"
 
 
 def _shown(value: Any) -> str:
@@ -85,7 +80,7 @@ def _section(model: type[BaseModel], value: BaseModel, path: str) -> list[str]:
     lines += ["| key | default | allowed | meaning |", "| --- | --- | --- | --- |"]
     subsections: list[tuple[type[BaseModel], BaseModel, str]] = []
     for name, field in model.model_fields.items():
-        if _is_section(field.annotation):
+        if is_section(field.annotation):
             subsections.append((field.annotation, getattr(value, name), f"{path}.{name}"))
             continue
         meaning = (field.description or "").replace("|", "/")
@@ -101,7 +96,7 @@ def scenario_reference() -> str:
     default = Scenario()
     lines = [_HEAD.format(kinds=", ".join(f"`{k}`" for k in DIST_KINDS))]
     for name, field in Scenario.model_fields.items():
-        assert _is_section(field.annotation)  # every field of a scenario is a section
+        assert is_section(field.annotation)  # every field of a scenario is a section
         lines += _section(field.annotation, getattr(default, name), name)
     return "\n".join(lines).rstrip() + "\n"
 

@@ -106,7 +106,7 @@ def _problem(err: Any, root: type[BaseModel]) -> Problem:
             "less_than_equal": "<=",
         }[kind]
         bound = next(iter(ctx.values()))
-        return path, f"must be {op} {_number(bound)}, got {shown}"
+        return path, f"must be {op} {number_text(bound)}, got {shown}"
     if kind == "finite_number":
         return path, f"must be a finite number, got {shown}"
     if kind in ("float_type", "float_parsing"):
@@ -144,7 +144,7 @@ def _problem(err: Any, root: type[BaseModel]) -> Problem:
     return path, f"{err['msg']}, got {shown}"
 
 
-def _number(value: float) -> str:
+def number_text(value: float) -> str:
     """1000000000 rather than 1e+09: a bound a user can compare with what they typed."""
     if isinstance(value, int) or (float(value).is_integer() and abs(value) < 1e16):
         return f"{int(value):,}"

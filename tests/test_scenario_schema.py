@@ -26,8 +26,8 @@ import tomli_w
 from pydantic import BaseModel
 
 import sim
-from sim.distributions import LogNormal, _Dist
-from sim.reference import scenario_reference
+from sim.distributions import LogNormal
+from sim.reference import is_section, scenario_reference
 from sim.scenario import Scenario
 from sim.validation import ScenarioError
 from tests.conftest import ROOT
@@ -35,19 +35,11 @@ from tests.conftest import ROOT
 DEFAULT = Scenario()
 
 
-def _is_section(annotation: Any) -> bool:
-    return (
-        isinstance(annotation, type)
-        and issubclass(annotation, BaseModel)
-        and not issubclass(annotation, _Dist)
-    )
-
-
 def _sections(model: type[BaseModel] = Scenario, prefix: str = "") -> list[str]:
     """Dotted paths of every table in a scenario file (sections and sub-sections)."""
     paths = []
     for name, field in model.model_fields.items():
-        if _is_section(field.annotation):
+        if is_section(field.annotation):
             path = f"{prefix}{name}"
             paths.append(path)
             paths += _sections(field.annotation, f"{path}.")
@@ -68,7 +60,7 @@ KEYS = [
     (section, key)
     for section in SECTIONS
     for key, field in _section_model(section).model_fields.items()
-    if not _is_section(field.annotation)
+    if not is_section(field.annotation)
 ]
 
 
