@@ -65,3 +65,16 @@ def check_what_the_example_promises(namespace: dict) -> None:
     np.testing.assert_allclose(
         runs["final_cash"], start + totals["receipts"] - totals["payments"], atol=0.01 * 60
     )
+
+
+def test_docs_and_scenarios_point_only_inside_the_repository() -> None:
+    """A user who clones the project has only the repository: no reference to the team's
+    background folder or to an absolute path of this machine."""
+    from tests.conftest import ROOT
+
+    files = [ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("scenarios/*.toml")]
+    assert len(files) >= 6
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for outside in ("../shared", "/work/", "DESIGN.md", "CALIBRATION.md"):
+            assert outside not in text, f"{path.name} refers to {outside}"
