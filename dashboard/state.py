@@ -19,6 +19,7 @@ from streamlit.runtime.state import SessionStateProxy
 
 from dashboard.fields import FieldSpec, all_fields, value_at
 from sim import experiment
+from sim.errors import InputError
 from sim.scenario import DEFAULT_SCENARIO, SCENARIO_DIR, Scenario, loads_scenario
 from sim.validation import ScenarioError
 
@@ -281,7 +282,13 @@ def run_compare(
 
 
 def run_failed(exc: Exception) -> str:
-    """What to tell the user when a run stops with an error (a bug, not their input)."""
+    """What to tell the user when a run stops with an error: their input's problem (e.g. more
+    replications than memory holds) in its own words, anything else as a bug to report, as
+    the command line does (exit 2 against exit 1)."""
+    if isinstance(exc, ScenarioError):
+        return "These settings cannot be used:\n\n" + describe_problems(exc.problems)
+    if isinstance(exc, InputError):  # e.g. an odd what-if question, too many replications
+        return f"These settings cannot be used: {exc}"
     return (
         "The simulation stopped with an error, so there are no results to show. Please "
         "report it with the scenario (download it above) and this message: "

@@ -11,9 +11,7 @@ import streamlit as st
 from dashboard import charts, ui
 from dashboard import state as S
 from sim import whatif
-from sim.errors import InputError
 from sim.scenario import Scenario, loads_scenario
-from sim.validation import ScenarioError
 
 SENSITIVITY = "whatif.last_sensitivity"
 GOAL = "whatif.last_goal"
@@ -85,10 +83,6 @@ def _remembered(key: str, run: Any) -> Any:
         return None
     try:
         return run(*last)
-    except ScenarioError as exc:
-        st.error("These settings cannot be used:\n\n" + S.describe_problems(exc.problems))
-    except InputError as exc:  # an odd question (e.g. bounds the assumption cannot take)
-        st.error(f"These settings cannot be used: {exc}")
     except Exception as exc:  # the user sees a message, never a traceback
         st.error(S.run_failed(exc), icon="⚠️")
     del st.session_state[key]

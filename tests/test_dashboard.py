@@ -330,3 +330,18 @@ def test_help_cites_the_source_of_each_default() -> None:
     wage = at.number_input(key=field("staff.wage_per_hour"))
     assert "Skills for Care" in wage.help and "£/h" in wage.help
     assert "12.6" in wage.help
+
+
+def test_a_run_that_stops_blames_the_settings_only_when_they_are_at_fault() -> None:
+    """As on the command line: the user's mistake in its own words, a bug as a bug."""
+    from dashboard.state import run_failed
+    from sim.errors import InputError
+    from sim.validation import ScenarioError
+
+    too_big = run_failed(InputError("reps: 10,000,000 replications would need about 2 TiB"))
+    assert too_big.startswith("These settings cannot be used: reps:")
+    assert "report" not in too_big
+    bad = run_failed(ScenarioError([("council.rate_per_hour", "must be <= 1,000, got 5000")]))
+    assert "council.rate_per_hour" in bad and "report" not in bad
+    bug = run_failed(RuntimeError("boom"))
+    assert "report it" in bug and "RuntimeError: boom" in bug
