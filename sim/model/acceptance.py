@@ -54,6 +54,7 @@ def accept(p: Provider, client: Client, package_days: float) -> bool:
     carer.assign(client)
     client.start = p.env.now
     p.clients.append(client)
+    p.changed()
     p.hours_by_channel[client.channel] += client.client_hours
     p.env.timeout(package_days).callbacks.append(
         lambda _ev: end_package(p, client, dissatisfied=False)
@@ -77,7 +78,10 @@ def end_package(p: Provider, client: Client, dissatisfied: bool) -> None:
     client.active = False
     if client.carer is not None:
         client.carer.release(client)
+    else:
+        p.orphans -= 1
     p.clients.remove(client)
+    p.changed()
     remaining = p.hours_by_channel[client.channel] - client.client_hours
     if not any(c.channel == client.channel for c in p.clients):
         remaining = 0.0  # no float residue once a channel has no clients
@@ -116,8 +120,12 @@ def purge_waiting(p: Provider) -> None:
 
 def reassign(p: Provider) -> None:
     """Give clients who lost their regular carer a new one, where someone has room."""
+    if not p.orphans:
+        return
     for client in p.clients:
         if client.carer is None:
             carer = best_carer(p, client.staff_hours)
             if carer is not None:
                 carer.assign(client)
+                p.orphans -= 1
+                p.changed()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from sim.model.acceptance import end_package
 from sim.model.entities import EPS, Client, Worker
-from sim.model.money import pay_staff
+from sim.model.money import add_pay, weekly_pay
 from sim.scenario import CHANNELS
 
 if TYPE_CHECKING:
@@ -96,25 +96,48 @@ def everyone_covered(p: Provider) -> bool:
 
 def quiet_week(p: Provider) -> None:
     """The shortcut of settle_week + earn_and_keep for a week with every hour given by
-    the regular carer: the same postings and counts from running totals by channel."""
-    for worker in p.workers:
-        worker.worked = worker.committed
-    pay_staff(p)
-    total = 0.0
+    the regular carer: the same postings and counts from running totals by channel.
+
+    Nothing in such a week depends on the week but the state, so its pay and earnings are
+    worked out once and reused until the state changes (``p.changed()`` forgets them).
+    """
+    week = p.quiet
+    if week is None:
+        week = p.quiet = quiet_amounts(p)
+    pay, earnings, total = week
+    add_pay(p, *pay)
     accrued = p.accrued
     payer_hours = p.m_payer_hours
-    payer = p.payer
-    for channel, hours in p.hours_by_channel.items():
-        if hours > 0:
-            total += hours
-            accrued[channel] += hours * client_hour_price(p, channel)
-            payer_hours[payer[channel]] += hours
+    for channel, payer, hours, amount in earnings:
+        accrued[channel] += amount
+        payer_hours[payer] += hours
     m_hours = p.m_hours
     m_hours["delivered"] += total
     m_hours["regular"] += total
     if total > 0:
         p.satisfaction = 1.0
         p.recent.append((total, total))
+
+
+QuietWeek = tuple[
+    tuple[float, float, float, float], list[tuple[str, str, float, float]], float
+]
+
+
+def quiet_amounts(p: Provider) -> QuietWeek:
+    """A quiet week's pay (as :func:`sim.model.money.weekly_pay`), its earnings by channel
+    (channel, payer, client hours, pounds) and its client hours."""
+    for worker in p.workers:
+        worker.worked = worker.committed
+    earnings = []
+    total = 0.0
+    for channel, hours in p.hours_by_channel.items():
+        if hours > 0:
+            total += hours
+            earnings.append(
+                (channel, p.payer[channel], hours, hours * client_hour_price(p, channel))
+            )
+    return weekly_pay(p), earnings, total
 
 
 def earn_and_keep(p: Provider) -> None:

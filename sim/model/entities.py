@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 EPS = 1e-9  # hours below this are float residue, not hours
@@ -40,6 +41,13 @@ class Worker:
     available: float = 0.0
     sick: float = 0.0
     worked: float = 0.0
+    # when things happen to them (weeks are settlement numbers; see sim.model.staff)
+    next_sick_week: float = math.inf  # the week their next sickness spell starts
+    leave_week: float = math.inf  # the week they leave, at today's hazard
+    hazard: float = 0.0  # weekly hazard of leaving, from the hours they are offered
+    hazard_left: float = 0.0  # hazard still to run out (from `anchor_week`) before they leave
+    anchor_week: int = 0
+    offer_changed: bool = True  # their committed hours changed: hazard to work out again
 
     @property
     def free(self) -> float:
@@ -49,6 +57,7 @@ class Worker:
         client.carer = self
         self.clients.append(client)
         self.committed += client.staff_hours
+        self.offer_changed = True
 
     def release(self, client: Client) -> None:
         client.carer = None
@@ -56,3 +65,4 @@ class Worker:
         self.committed -= client.staff_hours
         if not self.clients:
             self.committed = 0.0  # no float residue once nobody is assigned
+        self.offer_changed = True

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sim.model.clock import WEEKS_PER_YEAR
 from sim.model.ledger import CASH, pence
-from sim.model.referrals import LA
+from sim.model.brokerage import LA
 from sim.scenario import CHANNELS
 
 if TYPE_CHECKING:
@@ -30,8 +30,15 @@ OWED_ACCOUNTS = (*UNBILLED.values(), *(f"receivable:{c}" for c in CHANNELS))
 
 
 def pay_staff(p: Provider) -> None:
-    """Add the week's pay, employer NI, pension and mileage to the month's payroll,
-    which is paid (and posted to the ledger) at the month close."""
+    """Add the week's pay, employer NI, pension and mileage (from each worker's ``worked``
+    hours) to the month's payroll, which is paid (and posted to the ledger) at the month
+    close."""
+    add_pay(p, *weekly_pay(p))
+
+
+def weekly_pay(p: Provider) -> tuple[float, float, float, float]:
+    """The week's wages, employer NI (before the Employment Allowance), pension and mileage
+    in pounds, from each worker's ``worked`` hours."""
     st = p.sc.staff
     wages = ni = pension = 0.0
     miles = 0.0
@@ -55,13 +62,19 @@ def pay_staff(p: Provider) -> None:
         ni += max(0.0, gross - ni_threshold) * ni_rate
         if gross * WEEKS_PER_YEAR >= trigger:
             pension += (gross - pension_lower) * pension_rate
+    return wages, ni, pension, miles * st.mileage_rate_per_mile
+
+
+def add_pay(p: Provider, wages: float, ni: float, pension: float, mileage: float) -> None:
+    """Add a week's pay to the month's payroll, the Employment Allowance taking what it can
+    of the employer NI."""
     offset = min(ni, p.allowance_left)
     p.allowance_left -= offset
     payroll = p.m_payroll
     payroll["wages"] += wages
     payroll["employer_ni"] += ni - offset
     payroll["pension"] += pension
-    payroll["mileage"] += miles * st.mileage_rate_per_mile
+    payroll["mileage"] += mileage
 
 
 def bill_week(p: Provider, week: int) -> None:

@@ -1,13 +1,16 @@
-"""One care micro-enterprise as simpy processes: the owner of its state and its clock.
+"""One care micro-enterprise: its people, its clients, its money, its decisions.
 
-Time is in days. Three kinds of event drive the model: referral arrivals and package ends
-(at their exact times), a weekly settlement (care delivery, pay, satisfaction, turnover,
-hiring), and a month close (invoice payments fallen due, bills, owner drawings, failure
-checks, the monthly record).
-``Provider`` holds the state and runs those processes in order; each mechanism is a module of
-plain functions taking the provider:
+A provider lives in an :class:`~sim.model.area.Area`, which holds the simpy environment and
+the clock and makes the council's referrals. Time is in days. Three kinds of event drive a
+provider: referral arrivals and package ends (at their exact times), a weekly settlement (care
+delivery, pay, satisfaction, sickness and leavers falling in the week, hiring) and a month
+close (invoice payments fallen due, bills, owner drawings, failure checks, the monthly record),
+the last two called by the area for each of its providers in turn.
+``Provider`` holds the state and runs those steps in order; each mechanism is a module of plain
+functions taking the provider:
 
-- :mod:`sim.model.referrals`: referrals by channel, the council's brokerage and tenders
+- :mod:`sim.model.referrals`: the provider's own referrals by channel, and each one's needs
+- :mod:`sim.model.brokerage`: the council's referrals, its allocation rule and tenders
 - :mod:`sim.model.acceptance`: taking clients on, the waiting list, packages ending
 - :mod:`sim.model.delivery`: the week's delivery, continuity, clients leaving dissatisfied
 - :mod:`sim.model.staff`: sickness, staff leaving, hiring, the owner's care hours
@@ -20,13 +23,14 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import simpy
+import numpy as np
 
 from sim.model.acceptance import fill_from_waiting, purge_waiting, reassign
-from sim.model.clock import DAYS_PER_MONTH, WEEK, WEEKS_PER_YEAR
-from sim.model.delivery import earn_and_keep, everyone_covered, quiet_week, settle_week
+from sim.model.brokerage import LA, update_framework
+from sim.model.clock import WEEKS_PER_YEAR
+from sim.model.delivery import QuietWeek, earn_and_keep, everyone_covered, quiet_week, settle_week
 from sim.model.entities import Client, Worker
 from sim.model.failure import fail, insolvent, lean_month
 from sim.model.ledger import CASH, Ledger, pence
@@ -39,42 +43,49 @@ from sim.model.money import (
     settle_payments,
 )
 from sim.model.record import MonthlyRecord, record
-from sim.model.referrals import LA, schedule_arrivals, update_framework
+from sim.model.referrals import Arrivals, arrive
 from sim.model.staff import (
     consider_hiring,
     draw_sickness,
     new_employee,
+    new_worker,
     owner_capacity,
     staff_leave,
     weekly_chance,
 )
-from sim.model.streams import Stream, Streams
+from sim.model.streams import Streams
 from sim.scenario import CHANNELS, PAYERS, Scenario
+
+if TYPE_CHECKING:
+    from sim.model.area import Area
 
 CONTINUITY_MEMORY_WEEKS = 13  # the council's view of past performance: last quarter
 
 
 class Provider:
-    """The state and processes of one replication of one scenario."""
+    """The state of one provider in one replication, and its weekly and monthly steps."""
 
-    def __init__(self, scenario: Scenario, replication: int) -> None:
+    def __init__(self, area: Area, scenario: Scenario, seed: np.random.SeedSequence) -> None:
         sc = self.sc = scenario
-        self.env = simpy.Environment()
-        self.streams = Streams(sc.run.seed, replication)
+        self.area = area
+        self.env = area.env
+        self.streams = Streams(seed)
         self.ledger = Ledger()
-        # each channel's arrival stream and arrival callback, made on first use
-        self.arrivals: list[tuple[Stream, Callable[[simpy.Event], None]] | None] = [None] * len(
-            CHANNELS
-        )
         self.day_service = sc.business.service == "day_activities"
         self._init_prices_and_terms()
+        self.week = 0  # the last weekly settlement
+        self.quiet: QuietWeek | None = None  # a quiet week's amounts, until the state changes
+        self.anyone_sick = False
+        self.next_sick_week = math.inf  # the soonest week any worker's next spell starts
+        self.orphans = 0  # clients without a regular carer
         self._init_people()
         self.waiting: deque[tuple[Client, float, float]] = deque()
         self.month = 1
         self.on_list = sc.council.framework == "closed" and sc.council.on_framework_at_start
-        self.la_share = 0.0
+        self.la_share = 0.0  # share of the council's referrals offered here (the brokerage's)
         self.satisfaction = 1.0
         self.recent: deque[tuple[float, float]] = deque(maxlen=CONTINUITY_MEMORY_WEEKS)
+        self.arrivals = Arrivals(self)
         self.vacancy_open = False
         self.declined_since_check = 0
         self.places_full = False  # the last refusal was for want of places, not staff
@@ -83,15 +94,15 @@ class Provider:
         self.annual_fee_step = 0
         self.loan_balance = 0
         self.loan_payment = 0
-        self.monthly = MonthlyRecord(sc.run.months)
+        self.monthly = MonthlyRecord(area.sc.run.months)
         # invoice payments not yet posted: (due day, invoicing order, account, pence billed,
         # pence paid); posted at the month close (money.settle_payments)
         self.payments_due: list[tuple[float, int, str, int, int]] = []
         self.payment_seq = 0
+        self.before_close = 1  # payments invoiced before this are due before the month close
         self.failed = False
         self.failure_month: int | None = None
         self.failure_cause: str | None = None
-        self.done = self.env.event()
         self.reset_month_counters()
 
     # ------------------------------------------------------------------ set-up
@@ -137,7 +148,11 @@ class Provider:
 
     def _init_people(self) -> None:
         sc = self.sc
-        self.owner = Worker(0, True, capacity=owner_capacity(sc, 1))
+        spell = sc.staff.sickness_spell_days.mean_capped(5.0)  # days lost in a spell's week
+        self.sick_chance_staff = weekly_chance(sc.staff.sickness_days_per_year, spell)
+        self.sick_chance_owner = weekly_chance(sc.owner.sickness_days_per_year, spell)
+        self.turnover_hazard = -math.log1p(-sc.staff.turnover_per_year) / WEEKS_PER_YEAR
+        self.owner = new_worker(self, Worker(0, True, capacity=owner_capacity(sc, 1)))
         self.workers: list[Worker] = [self.owner]
         self.clients: list[Client] = []
         self.hours_by_channel = dict.fromkeys(CHANNELS, 0.0)  # client h/week, running totals
@@ -145,10 +160,6 @@ class Provider:
         self.next_id = 1
         for _ in range(sc.staff.initial_staff):
             self.workers.append(new_employee(self))
-        spell = sc.staff.sickness_spell_days.mean_capped(5.0)  # days lost in a spell's week
-        self.sick_chance_staff = weekly_chance(sc.staff.sickness_days_per_year, spell)
-        self.sick_chance_owner = weekly_chance(sc.owner.sickness_days_per_year, spell)
-        self.turnover_hazard = -math.log1p(-sc.staff.turnover_per_year) / WEEKS_PER_YEAR
 
     def reset_month_counters(self) -> None:
         """Zero what the monthly record counts (at the start and after each record)."""
@@ -171,77 +182,63 @@ class Provider:
         self.m_payer_hours = dict.fromkeys(PAYERS, 0.0)  # client hours delivered, by payer
         self.m_payroll = dict.fromkeys(("wages", "employer_ni", "pension", "mileage"), 0.0)
 
+    def changed(self) -> None:
+        """Clients, staff, hours or prices changed: forget the quiet week's amounts."""
+        self.quiet = None
+
+    def referred(self, channel: str) -> None:
+        """A referral by ``channel`` reaches this provider."""
+        arrive(self, channel)
+
     # ------------------------------------------------------------------ running
-    def run(self) -> None:
+    def start(self) -> None:
+        """Day 0: the start cash, the start-up costs, the first month and the first
+        referrals."""
         sc = self.sc
         self.ledger.post(CASH, "equity:capital", pence(sc.business.start_cash))
         self.ledger.close_month()  # start cash is the opening balance, not a receipt
         self.cash_open = self.ledger.cash
         self.ledger.post("expense:startup", CASH, pence(sc.costs.startup_costs))
-        self._month_start(1)
-        # the week and the month close are timeouts that schedule their successor from their
-        # callback (what a simpy process does, without a generator to resume each time)
-        self.week = 0
-        schedule_arrivals(self)
-        self.env.timeout(WEEK).callbacks.append(self._on_week)
-        self._schedule_close(1)
-        self.env.run(until=self.done)
+        self.month_start(1)
+        self.arrivals.update()
 
-    def _on_week(self, _ev: simpy.Event) -> None:
-        """The weekly settlement, then the coming week's referrals and the next week."""
-        self.week += 1
-        self._settle(self.week)
-        schedule_arrivals(self)
-        self.env.timeout(WEEK).callbacks.append(self._on_week)
-
-    def _schedule_close(self, month: int) -> None:
-        env = self.env
-        env.timeout(month * DAYS_PER_MONTH - env.now).callbacks.append(self._on_close)
-        # payments due at the close's very time were events before it if invoiced first
-        self.before_close = self.payment_seq + 1
-
-    def _on_close(self, _ev: simpy.Event) -> None:
-        """A month close: the payments that fell due, the close, then the next month."""
-        month = self.month
-        now = self.env.now
-        settle_payments(self, now, self.before_close)
-        self._close_month(month)
-        if self.failed or month == self.sc.run.months:
-            self.done.succeed()
-            # simpy would still run the payments due at this very time
-            settle_payments(self, now, self.payment_seq + 1)
-            return
-        self._month_start(month + 1)
-        self._schedule_close(month + 1)
-
-    def _settle(self, week: int) -> None:
-        """The weekly settlement, in this order."""
+    def settle(self, week: int) -> None:
+        """The weekly settlement, in this order, then the coming week's referral rates."""
         if self.failed:
             return
-        draw_sickness(self)
-        if everyone_covered(self):
+        self.week = week
+        draw_sickness(self, week)
+        for worker in self.workers:
+            worker.available = worker.capacity * (1.0 - worker.sick)
+        if not self.anyone_sick and everyone_covered(self):
             quiet_week(self)
         else:
             owner_extra = self.sc.owner.extra_cover_hours_per_week * (1.0 - self.owner.sick)
             settle_week(self.clients, self.workers, self.owner, owner_extra)
             pay_staff(self)
             earn_and_keep(self)
-        staff_leave(self)
+        staff_leave(self, week)
         reassign(self)
-        fill_from_waiting(self)
-        purge_waiting(self)
+        if self.waiting:
+            fill_from_waiting(self)
+            purge_waiting(self)
         consider_hiring(self)
         bill_week(self, week)
+        self.arrivals.update()
 
-    def _month_start(self, month: int) -> None:
+    def month_start(self, month: int) -> None:
+        """A new month: uplifts, a new tax year, grants and loans, the owner's hours and the
+        council's list."""
         self.month = month
         open_month(self, month)
         self.owner.capacity = owner_capacity(self.sc, month)
         update_framework(self, month)
+        self.changed()
 
-    def _close_month(self, month: int) -> None:
-        """The month close: bills, then the failure check or the owner's drawings, then
-        the record."""
+    def close(self, month: int) -> None:
+        """The month close: the payments that fell due, the bills, then the failure check or
+        the owner's drawings, then the record."""
+        settle_payments(self, self.env.now, self.before_close)
         income, op_costs = close_books(self, month)
         min_draw = pence(self.sc.owner.min_drawings_per_month)
         if insolvent(self):
@@ -249,3 +246,8 @@ class Provider:
         else:
             lean_month(self, month, draw(self, month, min_draw) < min_draw)
         record(self, month, income, op_costs + min_draw)
+
+    def stop(self) -> None:
+        """The provider's last month is closed: post the payments due at this very time
+        (their events would still have run after the close)."""
+        settle_payments(self, self.env.now, self.payment_seq + 1)

@@ -1,14 +1,13 @@
-"""Referrals: who is referred, by which channel, when (mechanisms 1, 2 and 6).
+"""Referrals to a provider: who is referred, by which channel, when (mechanisms 1 and 2).
 
-Referrals come by five channels (self-funders, direct payments, professionals, word of mouth
-and the council). Rates are piecewise constant: they are worked out at the start of each week
-from the state then (clients, satisfaction, support periods, framework membership), and
-arrivals within the week are a Poisson process at that rate, drawn ahead as timed events so
-that each referral happens at its exact time. The council's referrals reach this provider only
-in its share under the council's brokerage: the framework (none, closed with re-tenders, open
-after an application delay, or spot) and the allocation rule (equal share, first to respond,
-past performance). Each referral brings its needs and package length, drawn from its
-channel's own streams; whether it is taken on is :mod:`sim.model.acceptance`'s business.
+Besides the council's (whose referrals the area makes and :mod:`sim.model.brokerage` offers to
+its providers), referrals come to each provider by four channels: self-funders, direct
+payments, professionals and word of mouth. Their rates are piecewise constant by week: worked
+out at each weekly settlement from the state then (clients, satisfaction, support periods),
+and arrivals are a Poisson process at that rate, each at its exact time. The time to the next
+arrival is drawn again only when a channel's rate changes (the exponential forgets how long it
+has waited, so this is exact). Each referral brings its needs and package length, drawn from
+its channel's own streams; whether it is taken on is :mod:`sim.model.acceptance`'s business.
 """
 
 from __future__ import annotations
@@ -18,15 +17,15 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim.model.acceptance import offer
-from sim.model.clock import DAYS_PER_MONTH, WEEK
+from sim.model.clock import DAYS_PER_MONTH
 from sim.model.entities import Client
 from sim.scenario import CHANNELS, Scenario
 
 if TYPE_CHECKING:
     from sim.model.provider import Provider
 
-LA = "local_authority"
 ARRIVALS = tuple(f"arrivals_{c}" for c in CHANNELS)
+OWN_CHANNELS = tuple(i for i, c in enumerate(CHANNELS) if c != "local_authority")
 MIN_HOURS_PER_WEEK = 0.5  # a package is at least half an hour a week
 
 
@@ -35,18 +34,9 @@ def active(start_month: int, months: int, month: int) -> bool:
     return start_month <= month < start_month + months
 
 
-def monthly_rates(
-    sc: Scenario,
-    month: int,
-    clients: int,
-    satisfaction: float,
-    la_share: float,
-) -> dict[str, float]:
-    """Referrals per month by channel.
-
-    ``la_share`` is the share of the area's council referrals that reach this provider
-    (0 when it is not on the council's list), from :func:`council_share`.
-    """
+def monthly_rates(sc: Scenario, month: int, clients: int, satisfaction: float) -> list[float]:
+    """Referrals per month to one provider by channel, in ``CHANNELS`` order (the council's
+    are the area's, offered by the brokerage: 0 here)."""
     ch = sc.channels
     support = sc.support
     professional = ch.professional.referrals_per_month
@@ -59,81 +49,59 @@ def monthly_rates(
         ch.word_of_mouth.referrals_per_month
         + ch.word_of_mouth.referrals_per_client_per_month * clients * satisfaction
     )
-    return {
+    rates = {
         "self_funder": ch.self_funder.referrals_per_month,
         "direct_payment": ch.direct_payment.referrals_per_month,
         "professional": professional,
         "word_of_mouth": word_of_mouth,
-        "local_authority": ch.local_authority.referrals_per_month * la_share,
+        "local_authority": 0.0,
     }
+    return [rates[c] for c in CHANNELS]
 
 
-def council_share(
-    sc: Scenario, on_list: bool, owner_admin_hours: float, recent_continuity: float | None
-) -> float:
-    """Share of the council's referrals offered to this provider under its allocation rule.
+class Arrivals:
+    """A provider's referral arrivals by channel, redrawn when a channel's rate changes."""
 
-    - equal_share: 1/N of offers.
-    - first_to_respond: offers go to whoever answers first; the owner can answer only in
-      their admin (office) hours, rivals answer ``competitor_reachability`` of the time.
-    - past_performance: offers weighted by continuity of care (rivals at
-      ``competitor_continuity``; a new provider is assumed to match them).
-    - spot: no list; a share ``spot_share`` of referrals is bought spot, equally shared.
-    """
-    council = sc.council
-    n = council.providers_on_list
-    if council.framework == "none":
-        return 0.0
-    if council.framework == "spot":
-        return council.spot_share / n
-    if not on_list:
-        return 0.0
-    if council.allocation == "equal_share":
-        return 1.0 / n
-    if council.allocation == "first_to_respond":
-        mine = min(1.0, owner_admin_hours / council.office_hours_per_week)
-        theirs = council.competitor_reachability
-    else:
-        theirs = council.competitor_continuity
-        mine = theirs if recent_continuity is None else recent_continuity
-    total = mine + (n - 1) * theirs
-    return mine / total if total > 0 else 0.0
+    __slots__ = ("p", "per_day", "pending")
 
+    def __init__(self, p: Provider) -> None:
+        self.p = p
+        self.per_day = [0.0] * len(CHANNELS)
+        # the pending arrival event of each channel; an event replaced by a redraw is ignored
+        self.pending: list[simpy.Timeout | None] = [None] * len(CHANNELS)
 
-def schedule_arrivals(p: Provider) -> None:
-    """Draw the coming week's referrals per channel at this week's rates."""
-    council = p.sc.council
-    if council.framework != "none":
-        continuity = None
-        if council.allocation == "past_performance":
-            delivered = sum(d for _, d in p.recent)
-            if delivered > 0:
-                continuity = sum(r for r, _ in p.recent) / delivered
-        p.la_share = council_share(p.sc, p.on_list, p.sc.owner.admin_hours_per_week, continuity)
-    rates = monthly_rates(p.sc, p.month, len(p.clients), p.satisfaction, p.la_share)
-    env = p.env
-    for index, channel in enumerate(CHANNELS):
-        per_day = rates[channel] / DAYS_PER_MONTH
-        if per_day <= 0:
-            continue
-        made = p.arrivals[index]
-        if made is None:
+    def update(self) -> None:
+        """Set this week's rates; draw a channel's next arrival anew if its rate changed."""
+        p = self.p
+        rates = monthly_rates(p.sc, p.month, len(p.clients), p.satisfaction)
+        for index in OWN_CHANNELS:
+            per_day = rates[index] / DAYS_PER_MONTH
+            if per_day != self.per_day[index]:
+                self.per_day[index] = per_day
+                self.pending[index] = None
+                if per_day > 0:
+                    self._next(index)
 
-            def arrive_now(_ev: simpy.Event, c: str = channel, i: int = index) -> None:
-                arrive(p, c, i)
+    def _next(self, index: int) -> None:
+        p = self.p
+        wait = p.streams[ARRIVALS[index]].exponential() / self.per_day[index]
+        event = p.env.timeout(wait, index)
+        event.callbacks.append(self._arrive)
+        self.pending[index] = event
 
-            made = p.arrivals[index] = (p.streams[ARRIVALS[index]], arrive_now)
-        stream, callback = made
-        t = stream.exponential() / per_day
-        while t < WEEK:
-            env.timeout(t).callbacks.append(callback)
-            t += stream.exponential() / per_day
+    def _arrive(self, event: simpy.Event) -> None:
+        index = event.value
+        if event is not self.pending[index]:
+            return  # drawn at a rate since changed
+        self._next(index)
+        self.p.referred(CHANNELS[index])
 
 
-def arrive(p: Provider, channel: str, index: int) -> None:
-    """A referral by ``channel`` (``CHANNELS[index]``): count it and offer it to the business."""
+def arrive(p: Provider, channel: str) -> None:
+    """A referral by ``channel``: count it and offer it to the business."""
     if p.failed:
         return
+    index = CHANNELS.index(channel)
     p.m_referrals[index] += 1
     client, package_days = draw_client(p, channel)
     offer(p, client, package_days, index)
@@ -165,16 +133,3 @@ def draw_client(p: Provider, channel: str) -> tuple[Client, float]:
     )
     p.next_id += 1
     return client, package_days
-
-
-def update_framework(p: Provider, month: int) -> None:
-    """At a month's start: on an open framework once the application delay is over; on a
-    closed one, won or lost at each re-tender."""
-    council = p.sc.council
-    if council.framework == "open":
-        p.on_list = month > council.application_delay_months
-    elif council.framework == "closed":
-        since = month - council.first_retender_month
-        if since >= 0 and since % council.retender_every_months == 0:
-            won = p.streams["council"].uniform() < council.tender_win_probability
-            p.on_list = won

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.errors import require_whole
-from sim.model.provider import Provider
+from sim.model.area import Area
 from sim.model.record import CASH_CLOSE, OPERATING_RESULT, MonthlyRecord, monthly_frame
 from sim.scenario import MAX_SEED, Scenario, checked
 
@@ -44,8 +44,9 @@ def simulate(scenario: Scenario, replication: int = 0) -> Run:
 def replicate(scenario: Scenario, replication: int = 0) -> tuple[MonthlyRecord, Outcome]:
     """One replication as its monthly record (arrays) and its outcome: what :func:`simulate`
     returns before the DataFrame, so that many replications can share one DataFrame build."""
-    provider = Provider(scenario, replication)
-    provider.run()
+    area = Area(scenario, replication)
+    area.run()
+    provider = area.providers[0]
     book = provider.monthly
     values = book.values
     outcome = Outcome(

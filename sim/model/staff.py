@@ -1,10 +1,12 @@
 """Staff: sickness, leaving and hiring (mechanism 4), and the owner's own care hours.
 
-Checked once a week at the settlement. Each worker, the owner included, may start a sickness
-spell (a weekly chance set so that the days lost a year average the scenario's figure; a spell
-never carries into the next week) and works that much less that week. Employees leave at a
-weekly hazard from the annual turnover rate, raised when they are offered fewer hours than
-they want; their clients lose their regular carer. A vacancy opens when referrals were
+Sickness and leaving are events at drawn times, settled at the weekly settlement they fall
+in. Each worker, the owner included, starts sickness spells a geometric number of weeks apart
+(a weekly chance set so that the days lost a year average the scenario's figure; a spell never
+carries into the next week) and works that much less that week. Employees leave at a weekly
+hazard from the annual turnover rate, raised when they are offered fewer hours than they want:
+each draws the hazard they will run through before leaving, and the week they leave is worked
+out again only when their hours change; their clients lose their regular carer. A vacancy opens when referrals were
 declined for want of staff, someone is waiting, or the staff are busier than the hiring
 threshold, within the staff ceiling; the hire arrives after a random time to hire, at a
 recruitment cost, and takes on carer-less and waiting clients.
@@ -20,6 +22,7 @@ from sim.model.clock import WEEKS_PER_YEAR
 from sim.model.entities import Worker
 from sim.model.ledger import CASH, pence
 from sim.model.referrals import active
+from sim.model.streams import Stream
 from sim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -49,6 +52,18 @@ def owner_capacity(sc: Scenario, month: int) -> float:
     return max(0.0, hours)
 
 
+def new_worker(p: Provider, worker: Worker) -> Worker:
+    """Draw when ``worker`` (new today) first falls sick and how much hazard of leaving
+    they have to run through before they leave."""
+    chance = p.sick_chance_owner if worker.is_owner else p.sick_chance_staff
+    worker.next_sick_week = p.week + weeks_to_next(p.streams["sickness"], chance)
+    p.next_sick_week = min(p.next_sick_week, worker.next_sick_week)
+    if not worker.is_owner:
+        worker.hazard_left = p.streams["turnover"].exponential()
+        worker.anchor_week = p.week
+    return worker
+
+
 def new_employee(p: Provider) -> Worker:
     """An employee on the scenario's terms; their capacity is care hours, travel excluded."""
     st = p.sc.staff
@@ -60,37 +75,81 @@ def new_employee(p: Provider) -> Worker:
         contracted=st.contracted_hours_per_week if st.contract == "contracted" else 0.0,
     )
     p.next_id += 1
-    return worker
+    return new_worker(p, worker)
 
 
-def draw_sickness(p: Provider) -> None:
-    """This week's sickness of each worker, and so their available hours."""
+def weeks_to_next(stream: Stream, chance: float) -> float:
+    """Weeks from now to the next week in which something of weekly ``chance`` happens: a
+    geometric waiting time (1, 2, ...; infinite when ``chance`` is 0), the same process as a
+    weekly check at that chance without a draw every week."""
+    if chance <= 0.0:
+        return math.inf
+    if chance >= 1.0:
+        return 1
+    return max(1, math.ceil(math.log1p(-stream.uniform()) / math.log1p(-chance)))
+
+
+def draw_sickness(p: Provider, week: int) -> None:
+    """Start the sickness spells falling in ``week`` (each worker's next spell was drawn as a
+    geometric number of weeks ahead), end last week's, and draw the next ones.
+
+    A spell's length is drawn when it starts; it takes that many working days of its week
+    (at most 5) and never carries into the next week.
+    """
+    if not p.anyone_sick and week < p.next_sick_week:
+        return
     stream = p.streams["sickness"]
     spell = p.sc.staff.sickness_spell_days
+    anyone = False
+    soonest = math.inf
     for worker in p.workers:
-        chance = p.sick_chance_owner if worker.is_owner else p.sick_chance_staff
-        if stream.uniform() < chance:
+        if worker.next_sick_week <= week:
             worker.sick = min(1.0, spell.sample(stream.rng) / 5.0)
+            chance = p.sick_chance_owner if worker.is_owner else p.sick_chance_staff
+            worker.next_sick_week = week + weeks_to_next(stream, chance)
+            anyone = anyone or worker.sick > 0.0
         else:
             worker.sick = 0.0
-        worker.available = worker.capacity * (1.0 - worker.sick)
+        soonest = min(soonest, worker.next_sick_week)
+    p.anyone_sick = anyone
+    p.next_sick_week = soonest
 
 
-def staff_leave(p: Provider) -> None:
-    """Staff leave more often when offered fewer hours than they want (mechanism 4)."""
+def staff_leave(p: Provider, week: int) -> None:
+    """Employees whose hazard of leaving has run out leave at this settlement.
+
+    The weekly hazard is the annual turnover rate's, raised when an employee is offered fewer
+    hours than they want (mechanism 4). Each employee draws at hiring an exponential amount of
+    hazard to run through and leaves in the week the hazard summed since then first exceeds
+    it: the same as a weekly chance 1 - exp(-hazard) of leaving, without a draw every week.
+    The hazard is worked out again only when the hours they are offered changed.
+    """
     factor = p.sc.staff.turnover_shortfall_factor
     travel = 1.0 + p.travel_per_hour
     base = p.turnover_hazard
-    uniform = p.streams["turnover"].uniform
+    leavers: list[Worker] = []
     for worker in p.workers[1:]:  # the owner is always first and never leaves
-        offered = max(worker.committed * travel, worker.contracted)
-        shortfall = max(0.0, worker.desired - offered) / worker.desired
-        hazard = base * (1.0 + factor * shortfall)
-        if uniform() < -math.expm1(-hazard):
-            p.workers.remove(worker)
-            for client in list(worker.clients):
-                worker.release(client)
-            p.m_leavers += 1
+        if worker.offer_changed:
+            worker.offer_changed = False
+            offered = max(worker.committed * travel, worker.contracted)
+            shortfall = max(0.0, worker.desired - offered) / worker.desired
+            hazard = base * (1.0 + factor * shortfall)
+            if hazard != worker.hazard:
+                # the hazard run through in the weeks settled since the last change
+                worker.hazard_left -= worker.hazard * (week - 1 - worker.anchor_week)
+                worker.anchor_week = week - 1
+                worker.hazard = hazard
+                weeks = worker.hazard_left / hazard if hazard > 0 else math.inf
+                worker.leave_week = worker.anchor_week + math.ceil(weeks) if weeks < 1e15 else math.inf
+        if worker.leave_week <= week:
+            leavers.append(worker)
+    for worker in leavers:
+        p.workers.remove(worker)
+        p.orphans += len(worker.clients)
+        for client in list(worker.clients):
+            worker.release(client)
+        p.m_leavers += 1
+        p.changed()
 
 
 def consider_hiring(p: Provider) -> None:
@@ -117,5 +176,6 @@ def hire(p: Provider) -> None:
     p.ledger.post("expense:recruitment", CASH, pence(p.sc.staff.recruitment_cost))
     p.workers.append(new_employee(p))
     p.m_hires += 1
+    p.changed()
     reassign(p)
     fill_from_waiting(p)

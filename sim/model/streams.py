@@ -1,8 +1,12 @@
-"""One independent random stream per stochastic process, at a fixed index.
+"""Independent random streams at fixed indices: per area, per provider, per process.
 
-Streams are spawned from ``SeedSequence([seed, replication])`` in the fixed order of
-:data:`STREAM_NAMES`, so two scenarios run with the same seed share common random numbers
-process by process: a change that touches one process leaves the others' draws as they were.
+A replication's randomness comes from ``SeedSequence([seed, replication])``. The area (the
+council's referrals and its brokerage) draws from child 0; provider ``i`` draws from child
+``i + 1``, and within it each stochastic process has its own stream at the fixed index of its
+name in :data:`STREAM_NAMES`. A child is made from its index alone (not by spawning all
+children at once), so adding a provider to an area leaves every other provider's draws as they
+were, and two scenarios run with the same seed share common random numbers process by process:
+a change that touches one process leaves the others' draws as they were.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "council",
     "waiting",
 )
+AREA_STREAM_NAMES: tuple[str, ...] = ("council_arrivals", "council_allocation")
 
 _BLOCK = 256
 
@@ -58,18 +63,34 @@ class Stream:
         return value
 
 
-class Streams:
-    """All of a replication's streams, by name."""
+def area_seed(seed: int, replication: int) -> np.random.SeedSequence:
+    """The seed of the area's own streams (child 0 of the replication)."""
+    return np.random.SeedSequence([seed, replication], spawn_key=(0,))
 
-    def __init__(self, seed: int, replication: int) -> None:
-        children = np.random.SeedSequence([seed, replication]).spawn(len(STREAM_NAMES))
-        self._seeds = dict(zip(STREAM_NAMES, children, strict=True))
+
+def provider_seed(seed: int, replication: int, index: int) -> np.random.SeedSequence:
+    """The seed of provider ``index``'s streams (child ``index + 1`` of the replication)."""
+    return np.random.SeedSequence([seed, replication], spawn_key=(index + 1,))
+
+
+class Streams:
+    """The streams of one area or provider, by name, each at the fixed index of its name."""
+
+    def __init__(
+        self, seed: np.random.SeedSequence, names: tuple[str, ...] = STREAM_NAMES
+    ) -> None:
+        self._seed = seed
+        self._index = {name: i for i, name in enumerate(names)}
         self._streams: dict[str, Stream] = {}
 
     def __getitem__(self, name: str) -> Stream:
         """The named stream, made on first use (many scenarios never touch most of them)."""
         stream = self._streams.get(name)
         if stream is None:
-            stream = Stream(np.random.default_rng(self._seeds[name]))
+            parent = self._seed
+            child = np.random.SeedSequence(
+                parent.entropy, spawn_key=(*parent.spawn_key, self._index[name])
+            )
+            stream = Stream(np.random.default_rng(child))
             self._streams[name] = stream
         return stream
