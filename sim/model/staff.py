@@ -86,7 +86,8 @@ def weeks_to_next(stream: Stream, chance: float) -> float:
         return math.inf
     if chance >= 1.0:
         return 1
-    return max(1, math.ceil(math.log1p(-stream.uniform()) / math.log1p(-chance)))
+    weeks = math.log1p(-stream.uniform()) / math.log1p(-chance)
+    return max(1, math.ceil(weeks)) if weeks < 1e15 else math.inf  # 1e15 weeks: never
 
 
 def draw_sickness(p: Provider, week: int) -> None:
