@@ -23,6 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sim
+from sim.model.area import Area
 from sim.model.delivery import earn_and_keep, everyone_covered, quiet_week, settle_week
 from sim.model.entities import EPS, Client, Worker
 from sim.model.money import pay_staff
@@ -45,7 +46,7 @@ WEEK_BASE = {
 def provider(overrides: dict[str, object]) -> Provider:
     """A provider at the start of its first month: the owner, ``staff.initial_staff``
     employees, no clients (the one place a test builds a provider)."""
-    return Provider(sim.Scenario().with_overrides({**WEEK_BASE, **overrides}), 0)
+    return Area(sim.Scenario().with_overrides({**WEEK_BASE, **overrides}), 0).providers[0]
 
 
 def enrol(
@@ -59,6 +60,7 @@ def enrol(
         carer.assign(client)
     p.clients.append(client)
     p.hours_by_channel[channel] += hours
+    p.changed()  # as taking a client on does
     return client
 
 
@@ -413,3 +415,27 @@ def test_everyone_covered_at_the_edges():
     assert not everyone_covered(p)
     assert [w.available for w in p.workers] == [10.0, 20.0]  # the check changes nothing
     assert [w.committed for w in p.workers] == [10.0, 6.0]
+
+
+def test_pension_is_never_negative_below_the_lower_earnings_limit():
+    """With the auto-enrolment trigger set below the lower limit of qualifying earnings, a
+    worker earning between the two is enrolled but has no qualifying earnings: the employer
+    pays nothing on them (here 4 h x £12.50 = £50 a week, under £6,240 / 52 = £120)."""
+    p = provider(
+        {
+            "staff.initial_staff": 1,
+            "staff.contract": "zero_hours",
+            "staff.travel_minutes_per_visit": 0.0,
+            "staff.wage_per_hour": 12.5,
+            "staff.holiday_accrual_rate": 0.0,
+            "staff.pension_trigger_per_year": 0.0,
+            "staff.pension_lower_per_year": 6_240.0,
+            "staff.pension_rate": 0.03,
+        }
+    )
+    _, worker = p.workers
+    enrol(p, worker, "self_funder", 4.0)
+    worker.worked = 4.0
+    pay_staff(p)
+    assert p.m_payroll["wages"] == pytest.approx(50.0)
+    assert p.m_payroll["pension"] == 0.0

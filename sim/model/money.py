@@ -61,7 +61,7 @@ def weekly_pay(p: Provider) -> tuple[float, float, float, float]:
         wages += gross
         ni += max(0.0, gross - ni_threshold) * ni_rate
         if gross * WEEKS_PER_YEAR >= trigger:
-            pension += (gross - pension_lower) * pension_rate
+            pension += max(0.0, gross - pension_lower) * pension_rate  # never negative
     return wages, ni, pension, miles * st.mileage_rate_per_mile
 
 
