@@ -36,6 +36,7 @@ def offer(p: Provider, client: Client, package_days: float, index: int) -> None:
     p.m_declined[index] += 1
     if not p.places_full:
         p.declined_since_check += 1  # short of staff, not of places: worth hiring
+        p.steady = False
 
 
 def accept(p: Provider, client: Client, package_days: float) -> bool:

@@ -85,6 +85,7 @@ class Area:
             self.done.succeed()
             return
         if len(still) < len(trading):
+            self.brokerage.stale = True
             self.brokerage.update()  # no more council work for a business that has failed
         self.month = month + 1
         for provider in still:

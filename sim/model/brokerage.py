@@ -96,6 +96,12 @@ class Brokerage:
         self.rivals = max(0, council.providers_on_list - len(area.providers))
         self.cumulative: list[float] = []  # the providers' weights, then the rivals', summed
         self.total = 0.0
+        # weights change only with lists and failures, except under past performance, where
+        # continuity moves them every week
+        self.weekly = council.framework != "none" and (
+            council.framework != "spot" and council.allocation == "past_performance"
+        )
+        self.stale = True
         # referrals made, and those that went to abstract rivals or to no one
         self.referrals = 0
         self.to_rivals = 0
@@ -108,7 +114,12 @@ class Brokerage:
             self._next()
 
     def update(self) -> None:
-        """This week's weights, and each provider's share of the council's referrals."""
+        """This week's weights, and each provider's share of the council's referrals (worked
+        out again only when a list, a failure or, under past performance, continuity may
+        have changed them)."""
+        if not (self.stale or self.weekly):
+            return
+        self.stale = False
         sc = self.sc
         providers = self.area.providers
         weights = [own_weight(sc, p) for p in providers]
@@ -152,3 +163,4 @@ def update_framework(p: Provider, month: int) -> None:
         since = month - council.first_retender_month
         if since >= 0 and since % council.retender_every_months == 0:
             p.on_list = p.streams["council"].uniform() < council.tender_win_probability
+            p.area.brokerage.stale = True

@@ -94,8 +94,11 @@ def book_income(p: Provider, channel: str) -> None:
 
 def invoice(p: Provider, channel: str) -> None:
     """Bill what was earned; the payer pays after its lag, less any bad debt."""
+    unbilled = UNBILLED[channel]
+    if not p.accrued[channel] and not p.ledger.balances.get(unbilled):
+        return  # nothing earned since the last bill
     book_income(p, channel)
-    amount = p.ledger.balance(UNBILLED[channel])
+    amount = p.ledger.balance(unbilled)
     if amount <= 0:
         return
     _, lag, bad_share = p.terms[channel]
@@ -126,12 +129,13 @@ def settle_payments(p: Provider, until: float, before_seq: int) -> None:
         post("expense:bad_debt", receivable, amount - paid)
 
 
-def open_month(p: Provider, month: int) -> None:
+def open_month(p: Provider, month: int) -> bool:
     """A month's start: the yearly uplifts, a new tax year's Employment Allowance, and any
-    grant or loan paid in this month."""
+    grant or loan paid in this month. True when wages and prices rose."""
     sc = p.sc
     calendar = (sc.run.start_month_of_year - 1 + month - 1) % 12 + 1
-    if month > 1 and calendar == sc.uplifts.month_of_year:
+    uplift = month > 1 and calendar == sc.uplifts.month_of_year
+    if uplift:
         apply_uplifts(p)
     if calendar == 4:
         p.allowance_left = sc.staff.employment_allowance_per_year  # new tax year
@@ -147,6 +151,7 @@ def open_month(p: Provider, month: int) -> None:
             support.loan_amount / n if r == 0 else support.loan_amount * r / (1 - (1 + r) ** -n)
         )
         p.loan_payment = pence(payment)
+    return uplift
 
 
 def apply_uplifts(p: Provider) -> None:
@@ -175,21 +180,24 @@ def close_books(p: Provider, month: int) -> tuple[int, int]:
     for item, amount in p.m_payroll.items():
         post(f"expense:{item}", CASH, pence(amount))
     factor = p.overhead_factor
-    post("expense:overheads", CASH, pence(sum(sc.costs.fixed_monthly.values()) * factor))
+    post("expense:overheads", CASH, pence(p.fixed_monthly * factor))
     post("expense:marketing", CASH, pence(sc.costs.marketing_per_month * factor))
     annual_fees(p, month)
     repay_loan(p)
     moved = p.ledger.month
-    income = -sum(v for k, v in moved.items() if k.startswith("income:"))
-    op_costs = sum(
-        v for k, v in moved.items() if k.startswith("expense:") and k != "expense:startup"
-    )
+    income = op_costs = 0
+    for account, amount in moved.items():
+        kind = account[:7]
+        if kind == "income:":
+            income -= amount
+        elif kind == "expense" and account != "expense:startup":
+            op_costs += amount
     return income, op_costs
 
 
 def annual_fees_due(p: Provider) -> int:
     """Pence of annual fees (insurance, CQC when regulated...) at today's prices."""
-    return pence(p.sc.annual_fees() * p.overhead_factor)
+    return pence(p.annual_fees * p.overhead_factor)
 
 
 def annual_fees(p: Provider, month: int) -> None:

@@ -31,7 +31,7 @@ from sim.model.acceptance import fill_from_waiting, purge_waiting, reassign
 from sim.model.brokerage import LA, update_framework
 from sim.model.clock import WEEKS_PER_YEAR
 from sim.model.delivery import QuietWeek, earn_and_keep, everyone_covered, quiet_week, settle_week
-from sim.model.entities import Client, Worker
+from sim.model.entities import EPS, Client, Worker
 from sim.model.failure import fail, insolvent, lean_month
 from sim.model.ledger import CASH, Ledger, pence
 from sim.model.money import (
@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from sim.model.area import Area
 
 CONTINUITY_MEMORY_WEEKS = 13  # the council's view of past performance: last quarter
+STEADY_WEEKS = True  # book steady weeks' pay and earnings only (False: every step, for tests)
 
 
 class Provider:
@@ -78,6 +79,11 @@ class Provider:
         self.anyone_sick = False
         self.next_sick_week = math.inf  # the soonest week any worker's next spell starts
         self.orphans = 0  # clients without a regular carer
+        self.hiring_stale = True  # clients, staff or hours changed since the last hiring check
+        # a steady provider repeats its last settlement until ``next_event_week`` (see settle)
+        self.steady = False
+        self.next_event_week = 0.0
+        self.changes = 0  # calls of changed(), to tell whether a settlement changed anything
         self._init_people()
         self.waiting: deque[tuple[Client, float, float]] = deque()
         self.month = 1
@@ -138,6 +144,8 @@ class Provider:
         self.wage_floor = floor
         self.wage = max(sc.staff.wage_per_hour, floor)  # never below the legal minimum
         self.overhead_factor = 1.0
+        self.fixed_monthly = sum(sc.costs.fixed_monthly.values())  # £ a month, at start prices
+        self.annual_fees = sc.annual_fees()  # £ a year, at start prices
         visit = sc.clients.visit_minutes
         if self.day_service:
             self.travel_per_hour = 0.0
@@ -183,8 +191,12 @@ class Provider:
         self.m_payroll = dict.fromkeys(("wages", "employer_ni", "pension", "mileage"), 0.0)
 
     def changed(self) -> None:
-        """Clients, staff, hours or prices changed: forget the quiet week's amounts."""
+        """Clients, staff, hours or prices changed: forget the quiet week's amounts and look
+        at hiring again."""
         self.quiet = None
+        self.hiring_stale = True
+        self.steady = False
+        self.changes += 1
 
     def referred(self, channel: str) -> None:
         """A referral by ``channel`` reaches this provider."""
@@ -203,14 +215,33 @@ class Provider:
         self.arrivals.update()
 
     def settle(self, week: int) -> None:
-        """The weekly settlement, in this order, then the coming week's referral rates."""
+        """The weekly settlement, in this order, then the coming week's referral rates.
+
+        A steady week (nothing changed since the last settlement, which was quiet, and no
+        sickness spell or leaver falls in this one) would repeat that settlement step by step:
+        only its pay, earnings and bills are booked. A test runs both ways and compares.
+        """
         if self.failed:
             return
         self.week = week
+        if STEADY_WEEKS and self.steady and week < self.next_event_week and not self.waiting:
+            quiet_week(self)
+            bill_week(self, week)
+            return
+        changes = self.changes
         draw_sickness(self, week)
-        for worker in self.workers:
-            worker.available = worker.capacity * (1.0 - worker.sick)
-        if not self.anyone_sick and everyone_covered(self):
+        workers = self.workers
+        quiet = not (self.anyone_sick or self.orphans)
+        if quiet:
+            for worker in workers:
+                if worker.committed > worker.capacity + EPS:
+                    quiet = False
+                    break
+        if not quiet:
+            for worker in workers:
+                worker.available = worker.capacity * (1.0 - worker.sick)
+            quiet = everyone_covered(self)
+        if quiet:
             quiet_week(self)
         else:
             owner_extra = self.sc.owner.extra_cover_hours_per_week * (1.0 - self.owner.sick)
@@ -225,15 +256,25 @@ class Provider:
         consider_hiring(self)
         bill_week(self, week)
         self.arrivals.update()
+        self.steady = (
+            quiet and changes == self.changes and not self.anyone_sick and not self.waiting
+        )
+        if self.steady:
+            leaving = min((w.leave_week for w in workers[1:]), default=math.inf)
+            self.next_event_week = min(self.next_sick_week, leaving)
 
     def month_start(self, month: int) -> None:
         """A new month: uplifts, a new tax year, grants and loans, the owner's hours and the
         council's list."""
         self.month = month
-        open_month(self, month)
-        self.owner.capacity = owner_capacity(self.sc, month)
+        if open_month(self, month):
+            self.changed()  # new wages and prices
+        capacity = owner_capacity(self.sc, month)
+        if capacity != self.owner.capacity:
+            self.owner.capacity = capacity
+            self.changed()
         update_framework(self, month)
-        self.changed()
+        self.arrivals.state = None  # support periods start and end with months
 
     def close(self, month: int) -> None:
         """The month close: the payments that fell due, the bills, then the failure check or

@@ -62,18 +62,23 @@ def monthly_rates(sc: Scenario, month: int, clients: int, satisfaction: float) -
 class Arrivals:
     """A provider's referral arrivals by channel, redrawn when a channel's rate changes."""
 
-    __slots__ = ("p", "per_day", "pending")
+    __slots__ = ("p", "per_day", "pending", "state")
 
     def __init__(self, p: Provider) -> None:
         self.p = p
         self.per_day = [0.0] * len(CHANNELS)
         # the pending arrival event of each channel; an event replaced by a redraw is ignored
         self.pending: list[simpy.Timeout | None] = [None] * len(CHANNELS)
+        self.state: tuple[int, int, float] | None = None  # what the rates were worked out from
 
     def update(self) -> None:
         """Set this week's rates; draw a channel's next arrival anew if its rate changed."""
         p = self.p
-        rates = monthly_rates(p.sc, p.month, len(p.clients), p.satisfaction)
+        state = (p.month, len(p.clients), p.satisfaction)
+        if state == self.state:
+            return
+        self.state = state
+        rates = monthly_rates(p.sc, *state)
         for index in OWN_CHANNELS:
             per_day = rates[index] / DAYS_PER_MONTH
             if per_day != self.per_day[index]:
@@ -91,8 +96,8 @@ class Arrivals:
 
     def _arrive(self, event: simpy.Event) -> None:
         index = event.value
-        if event is not self.pending[index]:
-            return  # drawn at a rate since changed
+        if event is not self.pending[index] or self.p.failed:
+            return  # drawn at a rate since changed, or the business has closed
         self._next(index)
         self.p.referred(CHANNELS[index])
 

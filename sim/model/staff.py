@@ -161,6 +161,9 @@ def consider_hiring(p: Provider) -> None:
     p.declined_since_check = 0
     if p.vacancy_open or employees >= p.sc.business.staff_ceiling:
         return
+    if not (pressure or p.hiring_stale):
+        return  # nothing changed since the staff were last found busy enough
+    p.hiring_stale = False
     capacity = sum(w.capacity for w in p.workers)
     committed = sum(c.staff_hours for c in p.clients)
     if pressure or committed >= st.hire_when_utilisation_above * capacity:
