@@ -158,7 +158,10 @@ def update_framework(p: Provider, month: int) -> None:
     closed one, won or lost at each re-tender (from the provider's own stream)."""
     council = p.sc.council
     if council.framework == "open":
-        p.on_list = month > council.application_delay_months
+        on_list = month > council.application_delay_months
+        if on_list != p.on_list:
+            p.on_list = on_list
+            p.area.brokerage.stale = True
     elif council.framework == "closed":
         since = month - council.first_retender_month
         if since >= 0 and since % council.retender_every_months == 0:

@@ -119,9 +119,7 @@ def quiet_week(p: Provider) -> None:
         p.recent.append((total, total))
 
 
-QuietWeek = tuple[
-    tuple[float, float, float, float], list[tuple[str, str, float, float]], float
-]
+QuietWeek = tuple[tuple[float, float, float, float], list[tuple[str, str, float, float]], float]
 
 
 def quiet_amounts(p: Provider) -> QuietWeek:

@@ -16,9 +16,9 @@ from __future__ import annotations
 import heapq
 from typing import TYPE_CHECKING
 
+from sim.model.brokerage import LA
 from sim.model.clock import WEEKS_PER_YEAR
 from sim.model.ledger import CASH, pence
-from sim.model.brokerage import LA
 from sim.scenario import CHANNELS
 
 if TYPE_CHECKING:

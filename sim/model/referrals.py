@@ -12,7 +12,7 @@ its channel's own streams; whether it is taken on is :mod:`sim.model.acceptance`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import simpy
 
@@ -95,7 +95,7 @@ class Arrivals:
         self.pending[index] = event
 
     def _arrive(self, event: simpy.Event) -> None:
-        index = event.value
+        index = cast(int, event.value)  # the channel's index, the timeout's value
         if event is not self.pending[index] or self.p.failed:
             return  # drawn at a rate since changed, or the business has closed
         self._next(index)

@@ -6,10 +6,10 @@ in. Each worker, the owner included, starts sickness spells a geometric number o
 carries into the next week) and works that much less that week. Employees leave at a weekly
 hazard from the annual turnover rate, raised when they are offered fewer hours than they want:
 each draws the hazard they will run through before leaving, and the week they leave is worked
-out again only when their hours change; their clients lose their regular carer. A vacancy opens when referrals were
-declined for want of staff, someone is waiting, or the staff are busier than the hiring
-threshold, within the staff ceiling; the hire arrives after a random time to hire, at a
-recruitment cost, and takes on carer-less and waiting clients.
+out again only when their hours change; their clients lose their regular carer. A vacancy
+opens when referrals were declined for want of staff, someone is waiting, or the staff are
+busier than the hiring threshold, within the staff ceiling; the hire arrives after a random
+time to hire, at a recruitment cost, and takes on carer-less and waiting clients.
 """
 
 from __future__ import annotations
@@ -141,7 +141,9 @@ def staff_leave(p: Provider, week: int) -> None:
                 worker.anchor_week = week - 1
                 worker.hazard = hazard
                 weeks = worker.hazard_left / hazard if hazard > 0 else math.inf
-                worker.leave_week = worker.anchor_week + math.ceil(weeks) if weeks < 1e15 else math.inf
+                worker.leave_week = (
+                    worker.anchor_week + math.ceil(weeks) if weeks < 1e15 else math.inf
+                )
         if worker.leave_week <= week:
             leavers.append(worker)
     for worker in leavers:

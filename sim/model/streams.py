@@ -76,9 +76,7 @@ def provider_seed(seed: int, replication: int, index: int) -> np.random.SeedSequ
 class Streams:
     """The streams of one area or provider, by name, each at the fixed index of its name."""
 
-    def __init__(
-        self, seed: np.random.SeedSequence, names: tuple[str, ...] = STREAM_NAMES
-    ) -> None:
+    def __init__(self, seed: np.random.SeedSequence, names: tuple[str, ...] = STREAM_NAMES) -> None:
         self._seed = seed
         self._index = {name: i for i, name in enumerate(names)}
         self._streams: dict[str, Stream] = {}
