@@ -49,9 +49,9 @@ class Ledger:
     def balance(self, account: str) -> int:
         return self.balances.get(account, 0)
 
-    def close_month(self) -> dict[str, int]:
+    def close_month(self) -> defaultdict[str, int]:
         """Return this month's movements and start a new month."""
-        moved = dict(self.month)
+        moved = self.month
         self.month = defaultdict(int)
         self.month_receipts = 0
         self.month_payments = 0

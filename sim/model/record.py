@@ -143,12 +143,12 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
     by_payer = dict.fromkeys(PAYERS, 0)
     for client in p.clients:
         by_payer[client.payer] += 1
-    balance = ledger.balance
-    owed = sum(balance(account) for account in OWED_ACCOUNTS)
+    balances = ledger.balances
+    owed = 0
+    for account in OWED_ACCOUNTS:
+        owed += balances.get(account, 0)
     delivered = hours["delivered"]
-    counts: list[int] = []
-    for i in range(len(CHANNELS)):
-        counts += (p.m_referrals[i], p.m_accepted[i], p.m_declined[i])
+    counts = [n for row in zip(p.m_referrals, p.m_accepted, p.m_declined) for n in row]
     book = p.monthly
     book._values[book.n] = (
         month,
