@@ -4,17 +4,21 @@ each provider's own random streams, and staff leaving as events at drawn times."
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import sim
+from sim.model import provider as provider_module
 from sim.model.area import Area
 from sim.model.entities import Client
 from sim.model.record import VALUE_NAMES
 from sim.model.staff import staff_leave
+from sim.model.streams import Streams
 from tests.test_mechanisms import COUNCIL, MONTHS, Z, scenario
 
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 RATE = 20.0  # council referrals a month in the area
 
 
@@ -164,3 +168,44 @@ def test_leaving_follows_a_hazard_that_changes_with_the_hours_offered() -> None:
     chance = math.exp(-30 * hazard)
     sd = math.sqrt(total * chance * (1 - chance))
     assert stayed == pytest.approx(total * chance, abs=Z * sd)
+
+
+# --- random streams ------------------------------------------------------------------------
+
+
+def test_each_stream_is_pcg64_seeded_by_its_words_of_the_generated_state() -> None:
+    """The first stream is exactly numpy's default_rng of the seed sequence (PCG64 takes the
+    first four words of its generated state); adding names leaves earlier streams as they
+    were; streams at different indices differ."""
+    seed = np.random.SeedSequence([7, 3], spawn_key=(2,))
+    few = Streams(seed, ("a", "b"))
+    more = Streams(seed, ("a", "b", "c", "d"))
+    expected = np.random.default_rng(np.random.SeedSequence([7, 3], spawn_key=(2,))).random(5)
+    assert np.array_equal(few["a"].rng.random(5), expected)
+    assert np.array_equal(few["b"].rng.random(5), more["b"].rng.random(5))
+    assert not np.array_equal(more["c"].rng.random(5), more["d"].rng.random(5))
+
+
+# --- steady weeks --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.toml")), ids=lambda p: p.stem)
+def test_steady_weeks_book_what_stepping_through_them_would(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A steady week (nothing changed since a quiet settlement, no sickness or leaver due)
+    books only pay, earnings and bills; stepping through the whole settlement instead must give
+    the same monthly record and ledger, to the bit, in every ready-made scenario."""
+    sc = sim.load_scenario(path).with_overrides({"run.months": 48})
+
+    def outcome(steady: bool) -> list[tuple[bytes, list[tuple[str, int]]]]:
+        monkeypatch.setattr(provider_module, "STEADY_WEEKS", steady)
+        result = []
+        for replication in range(8):
+            area = Area(sc, replication)
+            area.run()
+            p = area.providers[0]
+            result.append((p.monthly.values.tobytes(), sorted(p.ledger.balances.items())))
+        return result
+
+    assert outcome(True) == outcome(False)

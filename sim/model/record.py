@@ -148,7 +148,7 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
     for account in OWED_ACCOUNTS:
         owed += balances.get(account, 0)
     delivered = hours["delivered"]
-    counts = [n for row in zip(p.m_referrals, p.m_accepted, p.m_declined) for n in row]
+    counts = [n for row in zip(p.m_referrals, p.m_accepted, p.m_declined, strict=True) for n in row]
     book = p.monthly
     book._values[book.n] = (
         month,

@@ -14,6 +14,8 @@ process: a change that touches one process leaves the others' draws as they were
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.random.bit_generator import ISeedSequence
 
@@ -85,7 +87,7 @@ class _Words(ISeedSequence):
     def __init__(self, words: np.ndarray) -> None:
         self.words = words
 
-    def generate_state(self, n_words: int, dtype: type = np.uint32) -> np.ndarray:
+    def generate_state(self, n_words: int, dtype: Any = np.uint32) -> np.ndarray:
         # PCG64 asks for exactly 4 uint64 words
         if n_words != SEED_WORDS or dtype is not np.uint64:
             raise ValueError(f"expected {SEED_WORDS} uint64 words, got {n_words} {dtype}")
@@ -112,7 +114,8 @@ class Streams:
             if self._words is None:
                 self._words = self._seed.generate_state(SEED_WORDS * len(self._names), np.uint64)
             at = SEED_WORDS * self._index[name]
-            bits = np.random.PCG64(_Words(self._words[at : at + SEED_WORDS]))
+            words = _Words(self._words[at : at + SEED_WORDS])
+            bits = np.random.PCG64(words)  # type: ignore[arg-type]  # any ISeedSequence will do
             stream = Stream(np.random.Generator(bits))
             self._streams[name] = stream
         return stream
