@@ -12,19 +12,22 @@ stacked monthly panel.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Generator
 from pathlib import Path
 
+import numpy as np
 import simpy
 
 import sim
 from sim.experiment import run
-from sim.model.provider import Provider
+from sim.model.area import Area
 from sim.scenario import DEFAULT_SCENARIO
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,9 +44,9 @@ def events_and_seconds(scenario: sim.Scenario, reps: int) -> tuple[int, float]:
     events = 0
     start = time.perf_counter()
     for rep in range(reps):
-        provider = Provider(scenario, rep)
-        provider.run()
-        events += next(provider.env._eid)  # simpy's running count of scheduled events
+        area = Area(scenario, rep)
+        area.run()
+        events += next(area.env._eid)  # simpy's running count of scheduled events
     return events, time.perf_counter() - start
 
 
@@ -61,11 +64,78 @@ def bare_simpy(events: int) -> float:
     return time.perf_counter() - start
 
 
+def cpu_ms_per_replication(scenario: sim.Scenario, reps: int, rounds: int = 5) -> float:
+    """Median over ``rounds`` of the CPU milliseconds one in-process replication takes (the
+    model alone: no DataFrame, no workers)."""
+    times = []
+    for _ in range(rounds):
+        start = time.process_time()
+        for rep in range(reps):
+            Area(scenario, rep).run()
+        times.append((time.process_time() - start) / reps * 1e3)
+    return statistics.median(times)
+
+
+def loss_system_ms(
+    months: int, per_month: float, servers: int, reps: int, rounds: int = 5
+) -> float:
+    """Median CPU milliseconds of one replication of a plain M/G/c/c loss system in simpy over
+    ``months`` months: Poisson arrivals, ``servers`` places, lognormal stays (mean 20 months,
+    sd 15), blocked arrivals lost. The floor any simpy model of referrals and packages pays."""
+    days = months * 365.25 / 12
+
+    def arrivals(
+        env: simpy.Environment, rng: np.random.Generator
+    ) -> Generator[simpy.Event, None, None]:
+        busy = [0]
+
+        def leave(_ev: simpy.Event) -> None:
+            busy[0] -= 1
+
+        sigma2 = math.log1p((15 / 20) ** 2)
+        mu = math.log(20 * 365.25 / 12) - sigma2 / 2
+        while True:
+            yield env.timeout(rng.exponential(365.25 / 12 / per_month))
+            if busy[0] < servers:
+                busy[0] += 1
+                env.timeout(rng.lognormal(mu, math.sqrt(sigma2))).callbacks.append(leave)
+
+    times = []
+    for _ in range(rounds):
+        start = time.process_time()
+        for rep in range(reps):
+            env = simpy.Environment()
+            env.process(arrivals(env, np.random.default_rng(rep)))
+            env.run(until=days)
+        times.append((time.process_time() - start) / reps * 1e3)
+    return statistics.median(times)
+
+
+def area_seconds(scenario: sim.Scenario, providers: int, months: int) -> float:
+    """CPU seconds of one replication of an area of ``providers`` copies of ``scenario``."""
+    sc = scenario.with_overrides({"run.months": months})
+    start = time.process_time()
+    Area(sc, 0, [sc] * providers).run()
+    return time.process_time() - start
+
+
 def command_seconds(reps: int) -> float:
     exe = shutil.which("microcare", path=str(Path(sys.executable).parent)) or "microcare"
     start = time.perf_counter()
     subprocess.run([exe, "run", "--reps", str(reps)], check=True, capture_output=True)
     return time.perf_counter() - start
+
+
+def _referrals_per_month(scenario: sim.Scenario) -> float:
+    """The default plan's own referrals a month (its word of mouth from a typical 10 clients)."""
+    ch = scenario.channels
+    return (
+        ch.self_funder.referrals_per_month
+        + ch.direct_payment.referrals_per_month
+        + ch.professional.referrals_per_month
+        + ch.word_of_mouth.referrals_per_month
+        + ch.word_of_mouth.referrals_per_client_per_month * 10
+    )
 
 
 def main() -> None:
@@ -76,13 +146,25 @@ def main() -> None:
     cores = os.cpu_count() or 1
     print(f"default scenario: {DEFAULT_SCENARIO.name}, 60 months, {cores} cores")
 
+    cpu = cpu_ms_per_replication(scenario, 100)
+    loss = loss_system_ms(60, per_month=_referrals_per_month(scenario), servers=12, reps=100)
+    print(f"CPU per replication (in process):    {cpu:8.2f} ms (target <= 2.2 ms)")
+    print(
+        f"simpy M/G/c/c loss system, same months: {loss:5.2f} ms -> ratio {cpu / loss:.1f}"
+        " (target <= 2)"
+    )
+    print(
+        f"area of 200 providers, 120 months:   {area_seconds(scenario, 200, 120):8.2f} s"
+        " CPU for one replication (target <= 2 s)"
+    )
+
     one = reps_per_second(scenario, args.reps // 2, workers=1)
     every = reps_per_second(scenario, args.reps, workers=cores)
     print(f"replications/second, 1 worker:      {one:8.0f}")
     print(f"replications/second, {cores} workers:     {every:8.0f}  (x{every / one:.2f})")
 
     wall = command_seconds(args.reps)
-    print(f"`microcare run --reps {args.reps}` wall time: {wall:6.2f} s (target < 5 s)")
+    print(f"`microcare run --reps {args.reps}` wall time: {wall:6.2f} s (target <= 1.8 s)")
 
     events, seconds = events_and_seconds(scenario, 200)
     bare = bare_simpy(events)

@@ -1,7 +1,9 @@
-"""The README's Python example runs as written, so it cannot go stale."""
+"""The README's Python example runs as written, so it cannot go stale, and its Layout tells a
+reader where each mechanism of the model is."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 
@@ -11,6 +13,8 @@ import pytest
 
 import sim
 from tests.conftest import ROOT
+
+README = ROOT / "README.md"
 
 
 def test_readme_python_example_runs():
@@ -78,3 +82,72 @@ def test_docs_and_scenarios_point_only_inside_the_repository() -> None:
         text = path.read_text(encoding="utf-8")
         for outside in ("../shared", "/work/", "DESIGN.md", "CALIBRATION.md"):
             assert outside not in text, f"{path.name} refers to {outside}"
+
+
+# Where a reader is told to look for each mechanism: (words in the README's Layout line of the
+# module, the module under sim/model/, a function or class there that does it).
+MECHANISMS = [
+    ("the council's referrals and brokerage", "brokerage", "Brokerage"),
+    ("allocation rule", "brokerage", "own_weight"),
+    ("framework and tenders", "brokerage", "update_framework"),
+    ("a provider's own referrals by channel", "referrals", "monthly_rates"),
+    ("each referral's needs", "referrals", "draw_client"),
+    ("taking clients on", "acceptance", "accept"),
+    ("the waiting list", "acceptance", "fill_from_waiting"),
+    ("packages ending", "acceptance", "end_package"),
+    ("the week's delivery", "delivery", "settle_week"),
+    ("clients leaving dissatisfied", "delivery", "earn_and_keep"),
+    ("sickness", "staff", "draw_sickness"),
+    ("staff leaving", "staff", "staff_leave"),
+    ("hiring", "staff", "consider_hiring"),
+    ("payroll", "money", "pay_staff"),
+    ("invoices", "money", "invoice"),
+    ("loans", "money", "repay_loan"),
+    ("owner drawings", "money", "draw"),
+    ("the double-entry ledger", "ledger", "Ledger"),
+    ("insolvency", "failure", "insolvent"),
+    ("the owner giving up", "failure", "lean_month"),
+    ("the monthly record", "record", "record"),
+    ("one random stream per provider and process", "streams", "Streams"),
+    ("its brokerage and", "area", "Area"),
+]
+
+
+def layout_of_the_model() -> dict[str, str]:
+    """The README's Layout lines under ``model/``: module file name -> its description."""
+    text = README.read_text(encoding="utf-8")
+    block = text.split("## Layout", 1)[1].split("```", 2)[1]
+    modules: dict[str, str] = {}
+    current = None
+    for line in block.splitlines():
+        entry = re.match(r"^    (\w+\.py)\s+(.*)$", line)
+        if entry:
+            current = entry.group(1)
+            modules[current] = entry.group(2)
+        elif current and re.match(r"^ {5,}\S", line):
+            modules[current] += " " + line.strip()
+        else:
+            current = None
+    return modules
+
+
+@pytest.mark.parametrize(("words", "module", "name"), MECHANISMS, ids=[m[0] for m in MECHANISMS])
+def test_the_layout_names_the_module_of_each_mechanism(words: str, module: str, name: str):
+    """A reader who looks for a mechanism where the README says finds it there."""
+    layout = layout_of_the_model()
+    assert words in layout[f"{module}.py"], (module, layout.get(f"{module}.py"))
+    assert hasattr(importlib.import_module(f"sim.model.{module}"), name)
+
+
+def test_every_model_module_is_listed_documented_and_readable_in_one_sitting():
+    """Every module of sim/model/ is in the Layout, says what it models in its docstring, and
+    is short enough to read in one sitting (about 400 lines at most)."""
+    layout = layout_of_the_model()
+    folder = ROOT / "sim" / "model"
+    for path in sorted(folder.glob("*.py")):
+        if path.name == "__init__.py":
+            continue
+        assert path.name in layout, path.name
+        module = importlib.import_module(f"sim.model.{path.stem}")
+        assert module.__doc__ and len(module.__doc__.split()) >= 8, path.name
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 400, path.name
