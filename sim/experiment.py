@@ -60,7 +60,7 @@ __all__ = ["Comparison", "Results", "compare", "metric_label", "run"]
 
 Progress = Callable[[int, int], None]
 
-CHUNKS_PER_WORKER = 8  # enough chunks to balance uneven replications across workers
+CHUNKS_PER_WORKER = 4  # each chunk is 1/(this x workers) of what is left (guided)
 MIN_CHUNK = 4  # replications per chunk, so that per-chunk overhead stays small
 SERIAL_UPDATES = 20  # progress updates when running in this process
 CONNECT_TIMEOUT_S = 3  # how long to wait for a Dask scheduler before giving up
@@ -252,17 +252,41 @@ class _Task:
     stop: int
 
 
+def _sizes(total: int, parallelism: int) -> list[int]:
+    """Chunk sizes adding up to ``total``, each a share of what is left, so they shrink as
+    the run goes on (guided scheduling): large chunks first, when each costs its overhead
+    once, and small ones last, so that no worker is left idle long while another finishes
+    a big chunk."""
+    sizes: list[int] = []
+    left = total
+    while left > 0:
+        size = min(left, max(MIN_CHUNK, math.ceil(left / (CHUNKS_PER_WORKER * parallelism))))
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
 def _plan(jobs: int, reps: int, parallelism: int, serial: bool) -> list[_Task]:
-    """Chunks of consecutive replication indices; the split never changes the results."""
+    """Chunks of consecutive replication indices; the split never changes the results.
+
+    In this process, equal chunks (one progress update each); across workers, shrinking
+    chunks over all the jobs' replications in turn (see :func:`_sizes`)."""
     if serial:
         size = max(MIN_CHUNK, math.ceil(jobs * reps / SERIAL_UPDATES))
-    else:
-        size = max(MIN_CHUNK, math.ceil(jobs * reps / (CHUNKS_PER_WORKER * parallelism)))
-    return [
-        _Task(job, start, min(start + size, reps))
-        for job in range(jobs)
-        for start in range(0, reps, size)
-    ]
+        return [
+            _Task(job, start, min(start + size, reps))
+            for job in range(jobs)
+            for start in range(0, reps, size)
+        ]
+    tasks: list[_Task] = []
+    job, start = 0, 0
+    for size in _sizes(jobs * reps, parallelism):
+        while size > 0:  # a chunk that crosses from one job into the next is split there
+            stop = min(start + size, reps)
+            tasks.append(_Task(job, start, stop))
+            size -= stop - start
+            job, start = (job + 1, 0) if stop == reps else (job, stop)
+    return tasks
 
 
 def _pool_context() -> Any:
