@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pandas as pd
+import numpy as np
 
+from sim.results import Columns
 from sim.scenario import Scenario
 
 WEEKS_PER_MONTH = 365.25 / 12 / 7
@@ -31,14 +32,19 @@ def fixed_costs_per_month(scenario: Scenario) -> float:
     )
 
 
-def breakeven_facts(scenario: Scenario, monthly: pd.DataFrame) -> dict[str, Any]:
+def breakeven_facts(scenario: Scenario, monthly: Columns) -> dict[str, Any]:
     """Clients, hours and price at which a month covers its costs, and what the runs reached.
 
+    ``monthly`` is the monthly panel, a DataFrame or a mapping of its columns as arrays.
     Returns plain values (None where undefined, e.g. nothing was ever delivered, or each
     hour costs more than it earns so no volume covers the fixed costs).
     """
+
+    def column(name: str) -> np.ndarray:
+        return np.asarray(monthly[name])
+
     fixed = fixed_costs_per_month(scenario)
-    hours = float(monthly["hours_delivered"].sum())
+    hours = float(column("hours_delivered").sum())
     facts: dict[str, Any] = {
         "fixed_costs_per_month": fixed,
         "variable_cost_per_hour": None,
@@ -51,12 +57,13 @@ def breakeven_facts(scenario: Scenario, monthly: pd.DataFrame) -> dict[str, Any]
         "clients_reached": None,
         "hours_per_client_week": None,
     }
-    months = len(monthly)
+    clients = column("clients")
+    months = len(clients)
     if hours <= 0 or months == 0:
         return facts
-    variable = float(sum(monthly[c].sum() for c in VARIABLE_COSTS)) / hours
-    price = float(monthly["income_earned"].sum()) / hours
-    client_weeks = float(monthly["clients"].sum()) * WEEKS_PER_MONTH
+    variable = float(sum(column(c).sum() for c in VARIABLE_COSTS)) / hours
+    price = float(column("income_earned").sum()) / hours
+    client_weeks = float(clients.sum()) * WEEKS_PER_MONTH
     per_client = hours / client_weeks if client_weeks > 0 else math.nan
     reached = hours / months / WEEKS_PER_MONTH
     margin = price - variable
@@ -65,7 +72,7 @@ def breakeven_facts(scenario: Scenario, monthly: pd.DataFrame) -> dict[str, Any]
         price_per_hour=price,
         margin_per_hour=margin,
         hours_per_week_reached=reached,
-        clients_reached=float(monthly["clients"].mean()),
+        clients_reached=float(clients.mean()),
         hours_per_client_week=None if math.isnan(per_client) else per_client,
         price_needed_at_reached_load=variable + fixed / (reached * WEEKS_PER_MONTH),
     )

@@ -21,13 +21,10 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-from rich.table import Table
 
 from sim.errors import InputError
 from sim.output import check_target, write_folder
@@ -42,6 +39,9 @@ from sim.scenario import (
 )
 from sim.stopping import Interrupted, RunFailed
 from sim.validation import ScenarioError
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 app = typer.Typer(
     help="Simulate a care micro-enterprise: does it cover its costs, and if not, when and why "
@@ -187,6 +187,8 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
     if not err.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -197,6 +199,13 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
     ) as bar:
         task = bar.add_task(label, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _table(**options: Any) -> Table:
+    """A rich table (rich.table is imported when a command has one to print)."""
+    from rich.table import Table
+
+    return Table(**options)
 
 
 RepsOpt = Annotated[int, typer.Option("--reps", "-n", min=1, help="Replications to run.")]
@@ -227,7 +236,7 @@ def _root() -> None:
 def scenarios() -> None:
     """List the ready-made scenarios shipped with microcare-sim (the default first); any
     command takes one by its file name, e.g. ``microcare run day_activities.toml``."""
-    table = Table(title=f"Ready-made scenarios (in {SCENARIO_DIR})", title_justify="left")
+    table = _table(title=f"Ready-made scenarios (in {SCENARIO_DIR})", title_justify="left")
     table.add_column("file")
     table.add_column("business")
     paths = sorted(SCENARIO_DIR.glob("*.toml"), key=lambda p: (p != DEFAULT_SCENARIO, p.name))
@@ -339,7 +348,7 @@ def run(
             )
         )
     summary = results.summary()
-    table = Table(
+    table = _table(
         title=f"{results.scenario.business.name}: {reps:,} replications, "
         f"{results.horizon} months, seed {results.seed}",
         title_justify="left",
@@ -384,7 +393,7 @@ def _show_one(scenario: Scenario, seed: int | None) -> None:
         "operating_result": "result £",
         "cash_close": "cash £",
     }
-    table = Table(
+    table = _table(
         title=f"{scenario.business.name}: one replication (seed "
         f"{scenario.run.seed}) - one possible future, not an estimate",
         title_justify="left",
@@ -448,9 +457,11 @@ def compare(
                 names=_labels(files),
             )
         )
+    from rich.markup import escape
+
     frame = comparison.table()
     base, others = comparison.names[0], comparison.names[1:]
-    table = Table(
+    table = _table(
         title=f"{reps:,} replications each, common random numbers; differences are "
         f"paired, against {base}, with 95% CIs",
         title_justify="left",
@@ -523,7 +534,7 @@ def sensitivity(
             )
         )
     label = table.attrs["metric_label"]
-    out_table = Table(
+    out_table = _table(
         title=f"Sensitivity of {label}: each parameter -{delta:.0%} / +{delta:.0%}"
         f", {reps:,} replications each, common random numbers",
         title_justify="left",
@@ -602,7 +613,7 @@ def goal_seek(
                 scheduler=scheduler,
             )
         )
-    curve = Table(
+    curve = _table(
         title=f"{parsed.metric} against {param} ({reps:,} replications each, "
         "common random numbers)",
         title_justify="left",

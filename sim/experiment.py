@@ -7,9 +7,11 @@ replications run in this process, in local worker processes or on a Dask cluster
 they are split into chunks. Two scenarios run on the same replication indices with the same
 seed share common random numbers, which is what makes a paired comparison sharp.
 
-Workers return one compact result per chunk of replications (the chunk's monthly rows with a
-``rep`` column, in small dtypes, plus one tuple per replication) because pickling the results
-back is the main cost of parallelism here.
+Workers return one compact result per chunk of replications (the chunk's monthly rows as
+numpy columns with a ``rep`` column, in small dtypes, plus one tuple per replication) because
+pickling the results back is the main cost of parallelism here. Nothing here needs pandas
+until a DataFrame is asked for (``Results.monthly``, ``.runs``, comparisons): the summary is
+computed from the numpy columns (see :mod:`sim.tables`).
 """
 
 from __future__ import annotations
@@ -23,19 +25,18 @@ import sys
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from sim.breakeven import breakeven_facts
 from sim.errors import InputError, require_whole
 from sim.model import replicate
-from sim.model.record import monthly_frame
+from sim.model.record import COLUMNS as RECORD_COLUMNS
 from sim.resources import check_memory, local_workers
 from sim.results import (
     SUMMARY_MONTHS,
@@ -50,12 +51,16 @@ from sim.results import (
 )
 from sim.scenario import MAX_SEED, Scenario, checked
 from sim.stopping import RunFailed, format_ranges, interrupted_from
+from sim.tables import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Comparison", "Results", "compare", "metric_label", "run"]
 
 Progress = Callable[[int, int], None]
 
-CHUNKS_PER_WORKER = 8  # enough chunks to balance uneven replications across workers
+CHUNKS_PER_WORKER = 4  # each chunk is 1/(this x workers) of what is left (guided)
 MIN_CHUNK = 4  # replications per chunk, so that per-chunk overhead stays small
 SERIAL_UPDATES = 20  # progress updates when running in this process
 CONNECT_TIMEOUT_S = 3  # how long to wait for a Dask scheduler before giving up
@@ -66,6 +71,7 @@ BREAKEVEN_BY = 36  # month of the "broke even by" comparison metric (capped at t
 # The ledger must reconcile to the penny, so these stay float64; other money may be float32.
 LEDGER_COLUMNS = frozenset({"cash_open", "receipts", "payments", "cash_close"})
 SIZE_BANDS = ("micro", "small", "medium", "large")  # category order, known bands first
+BAND_COLUMN = "size_band"  # the monthly record's one text column
 
 RUN_COLUMNS = (
     "rep",
@@ -108,27 +114,32 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def _runs_rows(
-    monthly: pd.DataFrame, lengths: list[int], outcomes: list[Any], start: int, horizon: int
+    monthly: Mapping[str, np.ndarray],
+    lengths: list[int],
+    outcomes: list[Any],
+    start: int,
+    horizon: int,
 ) -> list[RunRow]:
     """The chunk's rows of the runs table (in RUN_COLUMNS order), from its full-precision
-    monthly rows; sums per replication are taken over contiguous segments with reduceat."""
+    monthly columns; sums per replication are taken over contiguous segments with reduceat."""
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.intp)
     counts = np.asarray(lengths, dtype=float)
 
     def total(column: str) -> np.ndarray:
-        return np.add.reduceat(monthly[column].to_numpy(float), offsets)
+        return np.add.reduceat(np.asarray(monthly[column], dtype=float), offsets)
 
     hours = total("hours_delivered")
     regular = total("hours_regular")
     income = total("income_earned")
     costs = total("costs")
-    clients = monthly["clients"].to_numpy(np.int64)
+    clients = np.asarray(monthly["clients"], dtype=np.int64)
     peak = np.maximum.reduceat(clients, offsets)
     mean_clients = np.add.reduceat(clients, offsets) / counts
-    declined_cols = [c for c in monthly.columns if c.startswith("declined_")]
-    declined = np.add.reduceat(monthly[declined_cols].to_numpy(np.int64).sum(axis=1), offsets)
+    declined_cols = [c for c in monthly if c.startswith("declined_")]
+    each = np.column_stack([np.asarray(monthly[c], dtype=np.int64) for c in declined_cols])
+    declined = np.add.reduceat(each.sum(axis=1), offsets)
     ends = offsets + np.asarray(lengths, dtype=np.intp) - 1
-    loan = monthly["loan_outstanding"].to_numpy(float)[ends]  # owed when it stopped
+    loan = np.asarray(monthly["loan_outstanding"], dtype=float)[ends]  # owed when it stopped
     rows = []
     for i, outcome in enumerate(outcomes):
         rows.append(
@@ -156,47 +167,79 @@ def _runs_rows(
     return rows
 
 
-def _compact(monthly: pd.DataFrame) -> pd.DataFrame:
+def _full_columns(values: np.ndarray) -> dict[str, np.ndarray]:
+    """The stacked record ``values`` as contiguous columns with the record's dtypes (int64,
+    float64, bool), as ``sim.model.record.monthly_frame`` gives them, but without pandas;
+    the size band, a text column, is left out."""
+    columns: dict[str, np.ndarray] = {}
+    j = 0
+    for name, dtype in RECORD_COLUMNS:
+        if name == "size_band":
+            continue
+        column = values[:, j]
+        columns[name] = (
+            np.ascontiguousarray(column) if dtype == np.float64 else column.astype(dtype)
+        )
+        j += 1
+    return columns
+
+
+def _compact(full: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Small dtypes so 10,000 x 60-month panels fit in memory and pickle quickly.
 
     Rules by dtype rather than by name, so columns added to the model are handled too:
-    integers -> int32 (month int16), floats -> float32 except the ledger columns, text ->
-    category, booleans unchanged.
+    integers -> int32 (month int16), floats -> float32 except the ledger columns, booleans
+    unchanged. (The size band is coded apart, see :func:`_band_codes`.)
     """
-    columns: dict[Hashable, Any] = {}
-    for name, col in monthly.items():
-        dtype = col.dtype
+    columns: dict[str, np.ndarray] = {}
+    for name, column in full.items():
         if name == "month":
-            columns[name] = col.to_numpy(np.int16)
-        elif pd.api.types.is_bool_dtype(dtype) and not col.hasnans:
-            columns[name] = col.to_numpy(bool)
-        elif pd.api.types.is_integer_dtype(dtype) and not col.hasnans:
-            columns[name] = col.to_numpy(np.int32)
-        elif pd.api.types.is_float_dtype(dtype):
-            columns[name] = col.to_numpy(np.float64 if name in LEDGER_COLUMNS else np.float32)
-        elif isinstance(dtype, pd.CategoricalDtype):
-            columns[name] = col
-        elif pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
-            columns[name] = pd.Categorical(col)
+            columns[name] = column.astype(np.int16)
+        elif column.dtype.kind == "b":
+            columns[name] = column
+        elif column.dtype.kind in "iu":
+            columns[name] = column.astype(np.int32)
+        elif column.dtype.kind == "f" and name not in LEDGER_COLUMNS:
+            columns[name] = column.astype(np.float32)
         else:
-            columns[name] = col
-    return pd.DataFrame(columns)
+            columns[name] = column
+    return columns
 
 
-def _run_chunk(scenario: Scenario, start: int, stop: int) -> tuple[pd.DataFrame, list[RunRow]]:
+@dataclass(frozen=True)
+class _Chunk:
+    """What a worker sends back for a chunk of replications: the monthly rows as compact
+    columns (``rep`` first; the size band as codes into ``bands``) and the runs rows.
+
+    Plain numpy arrays pickle faster than a DataFrame and need no pandas on either side.
+    """
+
+    columns: dict[str, np.ndarray]
+    bands: tuple[str, ...]
+    rows: list[RunRow]
+
+
+def _band_codes(bands: list[str]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Size bands as int8 codes into their sorted distinct names."""
+    names, codes = np.unique(np.asarray(bands, dtype=object), return_inverse=True)
+    return codes.astype(np.int8), tuple(str(n) for n in names)
+
+
+def _run_chunk(scenario: Scenario, start: int, stop: int) -> _Chunk:
     """Replications ``start..stop-1``: their monthly rows (compact, with ``rep``) and runs rows."""
     records = [replicate(scenario, replication=rep) for rep in range(start, stop)]
     lengths = [book.n for book, _ in records]
     if min(lengths) < 1:
         raise RuntimeError("a replication returned no monthly rows")
-    # one DataFrame per chunk, from the replications' stacked arrays
-    monthly = monthly_frame(
-        np.concatenate([book.values for book, _ in records]),
-        [band for book, _ in records for band in book.bands],
-    )
-    rows = _runs_rows(monthly, lengths, [o for _, o in records], start, scenario.run.months)
-    monthly.insert(0, "rep", np.repeat(np.arange(start, stop, dtype=np.int32), lengths))
-    return _compact(monthly), rows
+    # one set of columns per chunk, from the replications' stacked arrays
+    full = _full_columns(np.concatenate([book.values for book, _ in records]))
+    rows = _runs_rows(full, lengths, [o for _, o in records], start, scenario.run.months)
+    compact = _compact(full)
+    codes, names = _band_codes([band for book, _ in records for band in book.bands])
+    columns = {"rep": np.repeat(np.arange(start, stop, dtype=np.int32), lengths)}
+    for name, _ in RECORD_COLUMNS:  # the record's order, the size band in its place
+        columns[name] = codes if name == BAND_COLUMN else compact[name]
+    return _Chunk(columns=columns, bands=names, rows=rows)
 
 
 # --- executing chunks ----------------------------------------------------------------------
@@ -209,17 +252,41 @@ class _Task:
     stop: int
 
 
+def _sizes(total: int, parallelism: int) -> list[int]:
+    """Chunk sizes adding up to ``total``, each a share of what is left, so they shrink as
+    the run goes on (guided scheduling): large chunks first, when each costs its overhead
+    once, and small ones last, so that no worker is left idle long while another finishes
+    a big chunk."""
+    sizes: list[int] = []
+    left = total
+    while left > 0:
+        size = min(left, max(MIN_CHUNK, math.ceil(left / (CHUNKS_PER_WORKER * parallelism))))
+        sizes.append(size)
+        left -= size
+    return sizes
+
+
 def _plan(jobs: int, reps: int, parallelism: int, serial: bool) -> list[_Task]:
-    """Chunks of consecutive replication indices; the split never changes the results."""
+    """Chunks of consecutive replication indices; the split never changes the results.
+
+    In this process, equal chunks (one progress update each); across workers, shrinking
+    chunks over all the jobs' replications in turn (see :func:`_sizes`)."""
     if serial:
         size = max(MIN_CHUNK, math.ceil(jobs * reps / SERIAL_UPDATES))
-    else:
-        size = max(MIN_CHUNK, math.ceil(jobs * reps / (CHUNKS_PER_WORKER * parallelism)))
-    return [
-        _Task(job, start, min(start + size, reps))
-        for job in range(jobs)
-        for start in range(0, reps, size)
-    ]
+        return [
+            _Task(job, start, min(start + size, reps))
+            for job in range(jobs)
+            for start in range(0, reps, size)
+        ]
+    tasks: list[_Task] = []
+    job, start = 0, 0
+    for size in _sizes(jobs * reps, parallelism):
+        while size > 0:  # a chunk that crosses from one job into the next is split there
+            stop = min(start + size, reps)
+            tasks.append(_Task(job, start, stop))
+            size -= stop - start
+            job, start = (job + 1, 0) if stop == reps else (job, stop)
+    return tasks
 
 
 def _pool_context() -> Any:
@@ -317,7 +384,7 @@ def _run_pool(
     )
     processes: list[Any] = []
     try:
-        index: dict[Future[tuple[pd.DataFrame, list[RunRow]]], int] = {}
+        index: dict[Future[_Chunk], int] = {}
         for i in todo:
             task = tasks[i]
             index[pool.submit(_run_chunk, scenarios[task.job], task.start, task.stop)] = i
@@ -362,7 +429,7 @@ def _lost_message(
 
 def _execute_local(
     scenarios: Sequence[Scenario], reps: int, workers: int, progress: Progress | None
-) -> list[list[tuple[pd.DataFrame, list[RunRow]]]]:
+) -> list[list[_Chunk]]:
     """Run the chunks in this process (workers == 1) or in a local process pool.
 
     Chunks lost to a worker that dies (the kernel's out-of-memory killer, a stray kill) are
@@ -440,7 +507,7 @@ def _connect(address: str) -> Any:
 
 def _execute_dask(
     scenarios: Sequence[Scenario], reps: int, address: str, progress: Progress | None
-) -> list[list[tuple[pd.DataFrame, list[RunRow]]]]:
+) -> list[list[_Chunk]]:
     """Run the same chunks on a Dask cluster (its workers need microcare-sim installed).
 
     Ctrl-C or SIGTERM cancels the chunks on the cluster before closing the client; losing
@@ -522,7 +589,7 @@ def _execute(
     workers: int | None,
     scheduler: str | None,
     progress: Progress | None,
-) -> list[list[tuple[pd.DataFrame, list[RunRow]]]]:
+) -> list[list[_Chunk]]:
     """Run the chunks where asked, after refusing a run too big for this machine's memory.
 
     Local workers are capped at the cores available (more only add overhead); a Dask
@@ -539,45 +606,97 @@ def _execute(
 # --- assembling results --------------------------------------------------------------------
 
 
-def _unify_categories(frames: list[pd.DataFrame]) -> None:
-    """Give every chunk's categorical columns the same categories, so concat keeps them."""
-    for name, dtype in frames[0].dtypes.items():
-        if not isinstance(dtype, pd.CategoricalDtype):
-            continue
-        seen = set().union(*(f[name].cat.categories for f in frames))
-        known = [band for band in SIZE_BANDS if band in seen]
-        categories = known + sorted(seen.difference(known))
-        unified = pd.CategoricalDtype(categories)
-        for frame in frames:
-            frame[name] = frame[name].cat.set_categories(categories).astype(unified)
+def _categories(chunks: list[_Chunk]) -> list[str]:
+    """The size bands seen in any chunk: the known bands in order, then others sorted."""
+    seen = set().union(*(chunk.bands for chunk in chunks))
+    known = [band for band in SIZE_BANDS if band in seen]
+    return known + sorted(seen.difference(known))
 
 
-def _assemble_monthly(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    _unify_categories(frames)
-    monthly = pd.concat(frames, ignore_index=True)
-    key = monthly["rep"].to_numpy(np.int64) * 100_000 + monthly["month"].to_numpy(np.int64)
+def _assemble_monthly(chunks: list[_Chunk]) -> Table:
+    """The chunks' columns stacked (in chunk order), the size band recoded to the bands of
+    every chunk (:func:`_categories`)."""
+    categories = _categories(chunks)
+    position = {band: i for i, band in enumerate(categories)}
+    columns: dict[str, np.ndarray] = {}
+    for name in chunks[0].columns:
+        if name == BAND_COLUMN:
+            recoded = [
+                np.asarray([position[b] for b in chunk.bands], dtype=np.int8)[chunk.columns[name]]
+                for chunk in chunks
+            ]
+            columns[name] = np.concatenate(recoded)
+        else:
+            columns[name] = np.concatenate([chunk.columns[name] for chunk in chunks])
+    key = columns["rep"].astype(np.int64) * 100_000 + columns["month"].astype(np.int64)
     if key.size and (np.diff(key) <= 0).any():  # chunks come back in order: rarely needed
-        monthly = monthly.sort_values(["rep", "month"], kind="stable", ignore_index=True)
-    return monthly
+        order = np.argsort(key, kind="stable")
+        columns = {name: column[order] for name, column in columns.items()}
+    return Table(columns, _monthly_frame, categories=categories)
 
 
-def _assemble_runs(rows: list[RunRow]) -> pd.DataFrame:
-    runs = pd.DataFrame.from_records(rows, columns=list(RUN_COLUMNS))
-    cause = RUN_COLUMNS.index("failure_cause")
-    runs["failure_cause"] = pd.Series([row[cause] for row in rows], dtype=object)
-    for name in ("failure_month", "breakeven_month"):
-        column = RUN_COLUMNS.index(name)
-        runs[name] = pd.array([row[column] for row in rows], dtype="Int64")
-    for name in ("rep", "peak_clients", "months_traded", "declined", "months"):
-        runs[name] = runs[name].astype(np.int32)
-    runs["failed"] = runs["failed"].astype(bool)
-    return runs.sort_values("rep", ignore_index=True)
+def _monthly_frame(table: Table) -> pd.DataFrame:
+    """The monthly panel as a DataFrame: compact dtypes, the size band categorical."""
+    import pandas as pd
+
+    columns: dict[str, Any] = dict(table)
+    columns[BAND_COLUMN] = pd.Categorical.from_codes(
+        table[BAND_COLUMN], dtype=pd.CategoricalDtype(table.extra["categories"])
+    )
+    return pd.DataFrame(columns)
 
 
-def _results(scenario: Scenario, reps: int, chunks: list[Any]) -> Results:
-    monthly = _assemble_monthly([frame for frame, _ in chunks])
-    runs = _assemble_runs([row for _, rows in chunks for row in rows])
-    return Results(scenario=scenario, reps=reps, seed=scenario.run.seed, monthly=monthly, runs=runs)
+#: Columns of the runs table that are months or "never" (None): NaN in the numpy columns.
+_MONTH_RUN_COLUMNS = ("failure_month", "breakeven_month")
+
+
+def _assemble_runs(rows: list[RunRow]) -> Table:
+    """The runs rows, sorted by replication, as numpy columns: months with NaN for
+    "never", the failure cause as objects (None where it did not fail)."""
+    rows = sorted(rows, key=lambda row: row[0])
+    columns: dict[str, np.ndarray] = {}
+    for i, name in enumerate(RUN_COLUMNS):
+        values = [row[i] for row in rows]
+        if name in _MONTH_RUN_COLUMNS:
+            columns[name] = np.array([math.nan if v is None else v for v in values], float)
+        elif name == "failure_cause":
+            columns[name] = np.array(values, dtype=object)
+        elif name == "failed":
+            columns[name] = np.array(values, dtype=bool)
+        elif name in _INT_RUN_COLUMNS:
+            columns[name] = np.array(values, dtype=np.int32)
+        else:
+            columns[name] = np.array(values, dtype=float)
+    return Table(columns, _runs_frame)
+
+
+_INT_RUN_COLUMNS = ("rep", "peak_clients", "months_traded", "declined", "months")
+
+
+def _runs_frame(table: Table) -> pd.DataFrame:
+    """The runs table as a DataFrame: months as nullable Int64, the failure cause as
+    objects, counts as int32."""
+    import pandas as pd
+
+    columns: dict[str, Any] = {}
+    for name, column in table.items():
+        if name in _MONTH_RUN_COLUMNS:
+            missing = np.isnan(column)
+            whole = np.where(missing, 0, column).astype(np.int64)
+            columns[name] = pd.arrays.IntegerArray(whole, missing)
+        elif name == "failure_cause":
+            columns[name] = pd.Series(column, dtype=object)
+        else:
+            columns[name] = column
+    return pd.DataFrame(columns)
+
+
+def _results(scenario: Scenario, reps: int, chunks: list[_Chunk]) -> Results:
+    monthly = _assemble_monthly(chunks)
+    runs = _assemble_runs([row for chunk in chunks for row in chunk.rows])
+    return Results(
+        scenario=scenario, reps=reps, seed=scenario.run.seed, panel=monthly, run_table=runs
+    )
 
 
 def _check_run_args(reps: Any, seed: Any, workers: Any) -> None:
@@ -625,16 +744,28 @@ class Results:
         scenario: The scenario as run, seed included: running it again reproduces these.
         reps: Number of replications (indices 0..reps-1).
         seed: Base seed (``scenario.run.seed``).
-        monthly: One row per replication and month traded, ``rep`` first, sorted by
-            (rep, month); compact dtypes (ledger columns float64).
-        runs: One row per replication (see :data:`RUN_COLUMNS`).
+        panel: The monthly panel as numpy columns (see :attr:`monthly`).
+        run_table: The runs table as numpy columns (see :attr:`runs`; months that never
+            came are NaN there).
     """
 
     scenario: Scenario
     reps: int
     seed: int
-    monthly: pd.DataFrame
-    runs: pd.DataFrame
+    panel: Table
+    run_table: Table
+
+    @property
+    def monthly(self) -> pd.DataFrame:
+        """One row per replication and month traded, ``rep`` first, sorted by (rep, month);
+        compact dtypes (ledger columns float64). Built on first use (it imports pandas)."""
+        return self.panel.frame()
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """One row per replication (see :data:`RUN_COLUMNS`), sorted by ``rep``; failure
+        and break-even months as nullable integers. Built on first use."""
+        return self.run_table.frame()
 
     def __repr__(self) -> str:
         return (
@@ -650,8 +781,8 @@ class Results:
     def summary(self) -> dict[str, Any]:
         """Headline figures with intervals, as plain values (see sim.results.summarise),
         and the break-even facts of the plan (see sim.breakeven)."""
-        summary = summarise(self.runs, self.monthly, self.horizon)
-        summary["breakeven_facts"] = breakeven_facts(self.scenario, self.monthly)
+        summary = summarise(self.run_table, self.panel, self.horizon)
+        summary["breakeven_facts"] = breakeven_facts(self.scenario, self.panel)
         return summary
 
     def survival_curve(self) -> pd.DataFrame:
@@ -673,6 +804,8 @@ class Results:
         ``price_per_hour``, ``declined``. Means of the indicators are shares; NaN marks a
         figure undefined for that replication (e.g. no hours delivered).
         """
+        import pandas as pd
+
         runs = self.runs
         table: dict[str, Any] = {}
         for month in summary_months(SUMMARY_MONTHS, self.horizon):
@@ -698,6 +831,8 @@ class Comparison:
         Columns: ``metric``, ``label``, one per scenario name, then for each later scenario
         ``"<name> - <first>"``, ``"<name> - <first> lower"`` and ``"... upper"``.
         """
+        import pandas as pd
+
         base_name, base = self.names[0], self.results[0].metrics()
         others = [r.metrics() for r in self.results[1:]]
         rows = []

@@ -88,8 +88,9 @@ def panel_row_bytes() -> float:
 
     default = Scenario()
     short = default.with_overrides({"run.months": SAMPLE_MONTHS})
-    frame, _ = _run_chunk(short, 0, 1)
-    return float(frame.memory_usage(index=False, deep=True).sum()) / max(1, len(frame))
+    columns = _run_chunk(short, 0, 1).columns
+    rows = max(1, len(columns["rep"]))
+    return float(sum(column.nbytes for column in columns.values())) / rows
 
 
 def estimate_memory(scenarios: Sequence[Scenario], reps: int) -> int:

@@ -5,17 +5,28 @@ interval or a band. The functions are pure: they take the ``runs`` table (one ro
 replication) and/or the ``monthly`` panel (replication x month) and return new tables or
 plain values; nothing is cached or mutated. ``scipy.stats`` is imported lazily, only when
 a t interval is needed, because importing it costs about a second.
+
+The tables may be DataFrames or mappings of column name to numpy array (a
+:class:`sim.tables.Table`, months that never came as NaN): :func:`summarise` reads them as
+arrays, so the command line's summary never imports pandas; the functions that return
+tables import it when called.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from statistics import NormalDist
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: A table read column by column: a DataFrame or a mapping of names to numpy arrays.
+Columns: TypeAlias = "Mapping[str, Any] | pd.DataFrame"
 
 __all__ = [
     "breakeven_by",
@@ -78,29 +89,58 @@ def wilson_interval(
     return lower, upper
 
 
-def month_values(column: pd.Series) -> np.ndarray:
-    """Months as floats with NaN for 'never', whatever the column's dtype (Int64, object)."""
+def month_values(column: Any) -> np.ndarray:
+    """Months as floats with NaN for 'never', whatever the column's dtype (Int64, object, or
+    already a float array with NaN)."""
+    if isinstance(column, np.ndarray) and column.dtype.kind == "f":
+        return column.astype(float)
+    import pandas as pd
+
     return pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
 
 
-def _failure_months(runs: pd.DataFrame) -> np.ndarray:
+def _failure_months(runs: Columns) -> np.ndarray:
     """Failure month per replication, NaN where it did not fail."""
-    failed = runs["failed"].astype(bool).to_numpy()
+    failed = np.asarray(runs["failed"]).astype(bool)
     months = month_values(runs["failure_month"])
     if np.isnan(months[failed]).any():
         raise ValueError("runs: a failed replication has no failure_month")
     return np.where(failed, months, np.nan)
 
 
-def _proportion_table(months: Iterable[int], hits: Sequence[int], n: int) -> pd.DataFrame:
+def _proportions(hits: Sequence[int], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Estimate and Wilson interval per month, from counts of 'successes' per month."""
     hits_arr = np.asarray(hits, dtype=float)
     lower, upper = wilson_interval(hits_arr, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = hits_arr / n
+    return estimate, lower, upper
+
+
+def _proportion_table(months: Iterable[int], hits: Sequence[int], n: int) -> pd.DataFrame:
+    """Estimate and Wilson interval per month, as a table (see :func:`_proportion_records`)."""
+    import pandas as pd
+
+    estimate, lower, upper = _proportions(hits, n)
     return pd.DataFrame(
         {"month": list(months), "estimate": estimate, "lower": lower, "upper": upper, "n": n}
     )
+
+
+def _proportion_records(months: Sequence[int], hits: Sequence[int], n: int) -> list[dict[str, Any]]:
+    """The rows of :func:`_proportion_table` as plain values (month, estimate, lower, upper,
+    n), without building the table."""
+    estimate, lower, upper = _proportions(hits, n)
+    return [
+        {
+            "month": int(month),
+            "estimate": float(estimate[i]),
+            "lower": float(lower[i]),
+            "upper": float(upper[i]),
+            "n": int(n),
+        }
+        for i, month in enumerate(months)
+    ]
 
 
 def summary_months(months: Iterable[int], horizon: int) -> list[int]:
@@ -121,7 +161,7 @@ def summary_months(months: Iterable[int], horizon: int) -> list[int]:
 # --- survival and break-even ---------------------------------------------------------------
 
 
-def survival_curve(runs: pd.DataFrame, horizon: int) -> pd.DataFrame:
+def survival_curve(runs: Columns, horizon: int) -> pd.DataFrame:
     """Share of replications still trading at the end of each month 0..horizon.
 
     A business that fails in month m is not trading at month m. Every replication is
@@ -133,39 +173,61 @@ def survival_curve(runs: pd.DataFrame, horizon: int) -> pd.DataFrame:
     fail = _failure_months(runs)
     months = np.arange(horizon + 1)
     failed_by = (fail[None, :] <= months[:, None]).sum(axis=1)
-    table = _proportion_table(months, len(runs) - failed_by, len(runs))
+    n = _rows(runs)
+    table = _proportion_table(months, n - failed_by, n)
     return table.rename(columns={"estimate": "survival"})
 
 
-def still_trading(runs: pd.DataFrame, month: int) -> pd.Series:
+def _alive(runs: Columns, month: int) -> np.ndarray:
+    """True where a replication is still trading at the end of ``month``."""
+    return ~(_failure_months(runs) <= month)
+
+
+def _by_rep(values: np.ndarray, runs: Columns) -> pd.Series:
+    import pandas as pd
+
+    return pd.Series(values, index=pd.Index(np.asarray(runs["rep"]), name="rep"))
+
+
+def still_trading(runs: Columns, month: int) -> pd.Series:
     """1.0 where a replication is still trading at the end of ``month``, else 0.0, by ``rep``.
 
     The one survival indicator: a business that fails in month m is not trading at month m.
     Its mean is the share still trading; paired over ``rep`` it compares scenarios.
     """
-    alive = ~(_failure_months(runs) <= month)
-    return pd.Series(alive.astype(float), index=pd.Index(runs["rep"].to_numpy(), name="rep"))
+    return _by_rep(_alive(runs, month).astype(float), runs)
 
 
-def survival_at(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.DataFrame:
+def _survival_counts(runs: Columns, months: Sequence[int]) -> list[int]:
+    return [int(np.count_nonzero(_alive(runs, m))) for m in months]
+
+
+def survival_at(runs: Columns, months: Iterable[int], horizon: int) -> pd.DataFrame:
     """Survival (with 95% Wilson CI) at selected months, capped at the horizon.
 
     Returns:
         Columns ``month``, ``estimate``, ``lower``, ``upper``, ``n``.
     """
     chosen = summary_months(months, horizon)
-    alive = [int(still_trading(runs, m).sum()) for m in chosen]
-    return _proportion_table(chosen, alive, len(runs))
+    return _proportion_table(chosen, _survival_counts(runs, chosen), _rows(runs))
 
 
-def broke_even_by(runs: pd.DataFrame, month: int) -> pd.Series:
+def _broke_even(runs: Columns, month: int) -> np.ndarray:
+    """True where a replication had started covering its costs by ``month``."""
+    return month_values(runs["breakeven_month"]) <= month
+
+
+def broke_even_by(runs: Columns, month: int) -> pd.Series:
     """1.0 where a replication had started covering its costs by ``month``, else 0.0, by
     ``rep`` (it counts even if the business later failed)."""
-    reached = month_values(runs["breakeven_month"]) <= month
-    return pd.Series(reached.astype(float), index=pd.Index(runs["rep"].to_numpy(), name="rep"))
+    return _by_rep(_broke_even(runs, month).astype(float), runs)
 
 
-def breakeven_by(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.DataFrame:
+def _breakeven_counts(runs: Columns, months: Sequence[int]) -> list[int]:
+    return [int(np.count_nonzero(_broke_even(runs, m))) for m in months]
+
+
+def breakeven_by(runs: Columns, months: Iterable[int], horizon: int) -> pd.DataFrame:
     """Chance of having reached break-even by each month (``breakeven_month <= m``).
 
     Replications that later fail still count once they broke even: the question is how
@@ -175,11 +237,18 @@ def breakeven_by(runs: pd.DataFrame, months: Iterable[int], horizon: int) -> pd.
         Columns ``month``, ``estimate``, ``lower``, ``upper`` (95% Wilson), ``n``.
     """
     chosen = summary_months(months, horizon)
-    hits = [int(broke_even_by(runs, m).sum()) for m in chosen]
-    return _proportion_table(chosen, hits, len(runs))
+    return _proportion_table(chosen, _breakeven_counts(runs, chosen), _rows(runs))
 
 
-def median_failure_month(runs: pd.DataFrame) -> dict[str, float | int | None]:
+def _rows(table: Columns) -> int:
+    """Rows of a table (a DataFrame or a mapping of equal-length columns)."""
+    if isinstance(table, Mapping):  # a DataFrame is not one
+        first = next(iter(table), None)
+        return 0 if first is None else len(table[first])
+    return len(table)
+
+
+def median_failure_month(runs: Columns) -> dict[str, float | int | None]:
     """Median month of failure among replications that fail, and how many failed.
 
     This is conditional on failing (how quickly failures happen), not the median
@@ -194,7 +263,12 @@ def median_failure_month(runs: pd.DataFrame) -> dict[str, float | int | None]:
     return {"median": median, "n_failed": int(fail.size)}
 
 
-def failure_causes(runs: pd.DataFrame) -> dict[str, Any]:
+def _cause(value: Any) -> str:
+    missing = value is None or (isinstance(value, float) and math.isnan(value))
+    return "unknown" if missing else str(value)
+
+
+def failure_causes(runs: Columns) -> dict[str, Any]:
     """Most common failure cause and each cause's share of the failures.
 
     Ties for the most common cause are broken alphabetically so the answer is stable.
@@ -202,9 +276,10 @@ def failure_causes(runs: pd.DataFrame) -> dict[str, Any]:
     Returns:
         ``{"most_common": str | None, "shares": {cause: share}, "counts": {cause: n}}``.
     """
-    failed = runs["failed"].astype(bool)
-    causes = runs.loc[failed, "failure_cause"].fillna("unknown").astype(str)
-    counts = sorted(causes.value_counts().items(), key=lambda kv: (-kv[1], kv[0]))
+    failed = np.asarray(runs["failed"]).astype(bool)
+    causes = np.asarray(runs["failure_cause"], dtype=object)[failed]
+    tally = Counter(_cause(value) for value in causes)
+    counts = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
     total = sum(n for _, n in counts)
     return {
         "most_common": counts[0][0] if counts else None,
@@ -216,15 +291,16 @@ def failure_causes(runs: pd.DataFrame) -> dict[str, Any]:
 # --- monthly panel -------------------------------------------------------------------------
 
 
-def share_of_months_not_covering_costs(monthly: pd.DataFrame) -> float:
+def share_of_months_not_covering_costs(monthly: Columns) -> float:
     """Share of all trading months (all rows, all replications) with an operating loss.
 
     Pooled over rows rather than averaged per replication, so a replication that trades
     longer weighs more, as its months do in reality. NaN when there are no rows.
     """
-    if monthly.empty:
+    result = np.asarray(monthly["operating_result"])
+    if result.size == 0:
         return math.nan
-    return float((monthly["operating_result"] < 0).mean())
+    return float((result < 0).mean())
 
 
 def _quantile_label(q: float) -> str:
@@ -242,6 +318,8 @@ def cash_quantiles(
     Returns:
         Columns ``month``, ``n`` and one ``p<q>`` column per quantile (``p10``, ``p50``, ...).
     """
+    import pandas as pd
+
     labels = [_quantile_label(q) for q in quantiles]
     if monthly.empty:
         return pd.DataFrame(columns=["month", "n", *labels])
@@ -253,16 +331,31 @@ def cash_quantiles(
 
 
 def final_cash_quantiles(
-    runs: pd.DataFrame, quantiles: Sequence[float] = (0.1, 0.5, 0.9)
+    runs: Columns, quantiles: Sequence[float] = (0.1, 0.5, 0.9)
 ) -> dict[str, float]:
     """Quantiles of cash at the end of each replication (at failure or at the horizon)."""
-    values = runs["final_cash"].astype(float).to_numpy()
+    values = np.asarray(runs["final_cash"], dtype=float)
     if values.size == 0:
         return {_quantile_label(q): math.nan for q in quantiles}
     return {_quantile_label(q): float(np.quantile(values, q)) for q in quantiles}
 
 
-def declined_by_channel(monthly: pd.DataFrame) -> pd.DataFrame:
+def _declined_rows(monthly: Columns) -> list[dict[str, Any]]:
+    """The rows of :func:`declined_by_channel` as plain values."""
+    names = [str(c) for c in monthly]
+    channels = [c.removeprefix("referrals_") for c in names if c.startswith("referrals_")]
+    rows = []
+    for channel in channels:
+        totals = {
+            k: int(np.asarray(monthly[f"{k}_{channel}"]).sum())
+            for k in ("referrals", "accepted", "declined")
+        }
+        share = totals["declined"] / totals["referrals"] if totals["referrals"] else math.nan
+        rows.append({"channel": channel, **totals, "share_declined": share})
+    return rows
+
+
+def declined_by_channel(monthly: Columns) -> pd.DataFrame:
     """Referrals, acceptances and declines per channel, with the pooled share declined.
 
     The share is pooled (all declined / all referrals), not averaged per replication,
@@ -272,15 +365,10 @@ def declined_by_channel(monthly: pd.DataFrame) -> pd.DataFrame:
         Columns ``channel``, ``referrals``, ``accepted``, ``declined``, ``share_declined``
         (NaN where a channel had no referrals).
     """
-    channels = [c.removeprefix("referrals_") for c in monthly.columns if c.startswith("referrals_")]
-    rows = []
-    for channel in channels:
-        totals = {k: int(monthly[f"{k}_{channel}"].sum()) for k in ("referrals", "accepted")}
-        totals["declined"] = int(monthly[f"declined_{channel}"].sum())
-        share = totals["declined"] / totals["referrals"] if totals["referrals"] else math.nan
-        rows.append({"channel": channel, **totals, "share_declined": share})
+    import pandas as pd
+
     columns = ["channel", "referrals", "accepted", "declined", "share_declined"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(_declined_rows(monthly), columns=columns)
 
 
 # --- means and comparisons -----------------------------------------------------------------
@@ -486,31 +574,32 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    # pandas types record keys as Hashable; these tables' column names are all strings.
-    return cast(list[dict[str, Any]], table.to_dict(orient="records"))
-
-
-def summarise(runs: pd.DataFrame, monthly: pd.DataFrame, horizon: int) -> dict[str, Any]:
+def summarise(runs: Columns, monthly: Columns, horizon: int) -> dict[str, Any]:
     """Headline figures of one scenario, as plain JSON-serialisable values.
 
     Everything the CLI and dashboard show as a summary is computed here so that the two
-    agree. Undefined figures (no failures, no delivered hours) are ``None``.
+    agree. Undefined figures (no failures, no delivered hours) are ``None``. The tables are
+    read as arrays (no pandas needed): the same numbers as :func:`survival_at`,
+    :func:`breakeven_by` and :func:`declined_by_channel` give as tables.
     """
     months = summary_months(SUMMARY_MONTHS, horizon)
-    declined = declined_by_channel(monthly).set_index("channel")
+    n = _rows(runs)
+    declined = {
+        row["channel"]: {k: v for k, v in row.items() if k != "channel"}
+        for row in _declined_rows(monthly)
+    }
     summary = {
-        "replications": len(runs),
+        "replications": n,
         "horizon": horizon,
-        "survival": _records(survival_at(runs, months, horizon)),
+        "survival": _proportion_records(months, _survival_counts(runs, months), n),
         "median_failure_month": median_failure_month(runs),
-        "breakeven_by": _records(breakeven_by(runs, months, horizon)),
+        "breakeven_by": _proportion_records(months, _breakeven_counts(runs, months), n),
         "share_months_not_covering_costs": share_of_months_not_covering_costs(monthly),
         "final_cash": final_cash_quantiles(runs),
         "continuity": mean_with_ci(runs["continuity"]),
         "cost_per_hour": ratio_with_ci(runs["costs"], runs["hours_delivered"]),
         "price_per_hour": ratio_with_ci(runs["income_earned"], runs["hours_delivered"]),
-        "declined_by_channel": declined.to_dict(orient="index"),
+        "declined_by_channel": declined,
         "failure_causes": failure_causes(runs),
     }
     return _plain(summary)
