@@ -13,12 +13,13 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from sim.model.money import INCOME, OWED_ACCOUNTS
 from sim.scenario import CHANNELS, PAYERS
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from sim.model.provider import Provider
 
 COUNT_COLUMNS = tuple((f"referrals_{c}", f"accepted_{c}", f"declined_{c}") for c in CHANNELS)
@@ -111,7 +112,10 @@ class MonthlyRecord:
 def monthly_frame(values: np.ndarray, bands: list[str]) -> pd.DataFrame:
     """The monthly DataFrame of stacked ``values`` and ``bands``: the columns in ``NAMES``
     order with their dtypes (int64, float64, bool, and object for the size band); the
-    DataFrame copies the arrays."""
+    DataFrame copies the arrays. pandas is imported here, not with the model: a run that
+    only summarises never needs it."""
+    import pandas as pd
+
     columns: dict[str, object] = {}
     j = 0
     for name, dtype in COLUMNS:

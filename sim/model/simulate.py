@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sim.errors import require_whole
 from sim.model.area import Area
 from sim.model.record import CASH_CLOSE, OPERATING_RESULT, MonthlyRecord, monthly_frame
 from sim.scenario import MAX_SEED, Scenario, checked
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BREAKEVEN_WINDOW = 3  # months in the rolling operating result
 
