@@ -110,7 +110,19 @@ GROUPS: tuple[Group, ...] = (
             _money("business.start_cash", "Cash in the bank on day 0 (£)", 500.0),
             _money("business.overdraft", "Overdraft limit (£)", 500.0),
             FieldSpec("business.staff_ceiling", "Most employees it will hire (people)", "int", 1),
-            _money("business.regulation_fee_per_year", "CQC fee (£ per year)", 50.0),
+            _money("business.regulation_fee_per_year", "CQC fee, fixed part (£ per year)", 50.0),
+            _money("business.regulation_fee_per_person", "CQC fee per person supported (£)", 5.0),
+            FieldSpec(
+                "business.registration_months",
+                "Months waiting for CQC registration (months)",
+                "int",
+                1,
+            ),
+            FieldSpec(
+                "business.vat_added_to_price",
+                "Once VAT-registered, add VAT to the price",
+                kind="bool",
+            ),
         ),
     ),
     Group(
@@ -146,6 +158,12 @@ GROUPS: tuple[Group, ...] = (
                 "Contract",
                 kind="choice",
                 options=("zero_hours", "contracted"),
+            ),
+            FieldSpec(
+                "staff.sick_pay",
+                "Sick pay",
+                kind="choice",
+                options=("statutory", "contract"),
             ),
             FieldSpec(
                 "staff.contracted_hours_per_week",

@@ -86,7 +86,40 @@ class Business(Section):
         4, ge=0, le=50, description="Most employees (besides the owner) the business will hire."
     )
     regulation_fee_per_year: float = Field(
-        926.0, ge=0, le=MAX_MONEY, description="£/year CQC fee, paid only when regulated."
+        239.0,
+        ge=0,
+        le=MAX_MONEY,
+        description="£/year CQC fee for the location before the part per person supported; paid "
+        "only when regulated.",
+    )
+    regulation_fee_per_person: float = Field(
+        45.80,
+        ge=0,
+        le=MAX_PRICE,
+        description="£/year of CQC fee per person supported when the fee is set (0 = a fixed fee).",
+    )
+    regulation_fee_minimum: float = Field(
+        284.80, ge=0, le=MAX_MONEY, description="£/year: the CQC fee is never less."
+    )
+    registration_months: int = Field(
+        0,
+        ge=0,
+        le=24,
+        description="Months from day 0 until CQC registration, when regulated: no client can be "
+        "taken on before (0 = registered on day 0).",
+    )
+    vat_threshold_per_year: float = Field(
+        90000.0,
+        ge=0,
+        le=MAX_MONEY,
+        description="£ of taxable turnover in 12 months above which an unregulated service "
+        "registers for VAT (CQC-registered care is exempt).",
+    )
+    vat_rate: float = Field(0.2, ge=0, le=1, description="VAT share of the price before VAT.")
+    vat_added_to_price: bool = Field(
+        False,
+        description="Once VAT-registered: true = clients pay VAT on top of the price; false = the "
+        "price stays and the business pays the VAT out of it.",
     )
     regulation_admin_hours_per_week: float = Field(
         3.0, ge=0, le=40, description="h/week of owner time regulation takes, when regulated."
@@ -127,12 +160,19 @@ class Owner(Section):
     sickness_days_per_year: float = Field(
         4.7, ge=0, le=260, description="Working days/year off sick."
     )
+    mileage_rate_per_mile: float = Field(
+        0.45,
+        ge=0,
+        le=10,
+        description="£/mile the business pays the owner for the miles of their own care "
+        "visits (0 = the owner bears their car costs).",
+    )
 
 
 class Staff(Section):
     initial_staff: int = Field(0, ge=0, le=50, description="Employees in post on day 0.")
     wage_per_hour: float = Field(
-        12.60, gt=0, le=MAX_PRICE, description="£/h paid for care and travel time."
+        12.71, gt=0, le=MAX_PRICE, description="£/h paid for care and travel time."
     )
     contract: Literal["zero_hours", "contracted"] = Field(
         "zero_hours", description="zero_hours = paid for hours worked; contracted = guaranteed."
@@ -187,7 +227,22 @@ class Staff(Section):
         description="£/year per employee below which no employer NI is due.",
     )
     employment_allowance_per_year: float = Field(
-        0.0, ge=0, le=MAX_MONEY, description="£/year off employer NI (0 = not claimed)."
+        10500.0, ge=0, le=MAX_MONEY, description="£/year off employer NI (0 = not claimed)."
+    )
+    sick_pay: Literal["contract", "statutory"] = Field(
+        "statutory",
+        description="contract = no pay for sick days beyond contracted hours (zero-hours staff "
+        "get nothing); statutory = Statutory Sick Pay for the share of the week off sick, and "
+        "contracted hours only for the rest.",
+    )
+    sick_pay_per_week: float = Field(
+        123.25, ge=0, le=MAX_PRICE, description="£/week: the most Statutory Sick Pay pays."
+    )
+    sick_pay_earnings_share: float = Field(
+        0.8,
+        ge=0,
+        le=1,
+        description="Statutory Sick Pay is at most this share of average weekly earnings.",
     )
     pension_rate: float = Field(0.03, ge=0, le=1, description="Employer pension share.")
     pension_lower_per_year: float = Field(
@@ -412,11 +467,11 @@ class Uplifts(Section):
     month_of_year: int = Field(4, ge=1, le=12, description="Calendar month (4 = April).")
     wage_per_year: float = Field(0.041, ge=-0.5, le=1, description="Share the wage rises.")
     wage_floor_per_hour: float = Field(
-        12.21, ge=0, le=MAX_PRICE, description="£/h legal minimum wage."
+        12.71, ge=0, le=MAX_PRICE, description="£/h legal minimum wage."
     )
     wage_floor_per_year: float = Field(0.041, ge=-0.5, le=1, description="Rise of the floor.")
     price_per_year: float = Field(0.04, ge=-0.5, le=1, description="Private price rise.")
-    council_rate_per_year: float = Field(0.056, ge=-0.5, le=1, description="Council rate rise.")
+    council_rate_per_year: float = Field(0.038, ge=-0.5, le=1, description="Council rate rise.")
     overheads_per_year: float = Field(0.03, ge=-0.5, le=1, description="Overhead rise.")
 
 

@@ -298,7 +298,7 @@ def test_every_field_exists_in_every_scenario_it_is_shown_for() -> None:
 
 def test_source_comments_are_read_from_the_scenario_file() -> None:
     comments = fields.source_comments(DEFAULT_SCENARIO.read_text(encoding="utf-8"))
-    assert comments["staff.wage_per_hour"].startswith("Skills for Care median care-worker pay")
+    assert comments["staff.wage_per_hour"].startswith("gov.uk National Living Wage")
     assert "travel" in comments["staff.travel_minutes_per_visit"]
     assert comments["costs.fixed_monthly"] == "£/month"
     assert fields.source_comments('a = "x # not a comment"  # real') == {"a": "real"}

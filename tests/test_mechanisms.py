@@ -429,6 +429,7 @@ def test_employment_allowance_offsets_employer_ni_each_tax_year(allowance: float
         staff__contract="contracted",
         staff__contracted_hours_per_week=30.0,
         staff__wage_per_hour=12.60,
+        uplifts__wage_floor_per_hour=0.0,  # paid 12.60, not lifted to the floor
         staff__pension_rate=0.0,
         staff__employment_allowance_per_year=allowance,
         run__months=24,

@@ -15,8 +15,8 @@ def assert_reconciles(monthly) -> None:
     assert np.allclose(flows, monthly["cash_close"], atol=0.005, rtol=0)
     # each month opens with the last month's closing cash
     assert np.allclose(monthly["cash_open"].iloc[1:], monthly["cash_close"].iloc[:-1].to_numpy())
-    # income earned = received + still owed + written off
-    earned = monthly["income_earned"].cumsum()
+    # income earned (and the VAT billed with it) = received + still owed + written off
+    earned = (monthly["income_earned"] + monthly["vat_charged"]).cumsum()
     received = monthly["receipts_from_clients"].cumsum()
     written_off = monthly["cost_bad_debt"].cumsum()
     assert np.allclose(earned - monthly["owed_to_business"] - written_off, received, atol=0.005)

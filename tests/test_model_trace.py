@@ -30,6 +30,8 @@ def one_of_each() -> sim.Scenario:
             "staff.contracted_hours_per_week": 16.0,
             "staff.max_hours_per_week": 35.0,
             "staff.wage_per_hour": WAGE,
+            "uplifts.wage_floor_per_hour": 0.0,  # the pay rules are this trace's own:
+            "staff.employment_allowance_per_year": 0.0,  # no floor, every pound of NI paid
             "staff.sickness_days_per_year": 0.0,
             "staff.turnover_per_year": 0.0,
             "staff.travel_minutes_per_visit": 0.0,

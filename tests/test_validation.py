@@ -313,7 +313,7 @@ def test_with_overrides_returns_new_scenario() -> None:
     assert changed.costs.fixed_monthly["office"] == 150.0
     # the original is untouched
     assert base.to_dict() == before
-    assert base.staff.wage_per_hour == pytest.approx(12.60)
+    assert base.staff.wage_per_hour == pytest.approx(12.71)
     assert base == sim.load_scenario(DEFAULT_SCENARIO)
 
 

@@ -86,6 +86,7 @@ TRACE = {
     "staff.employer_ni_rate": 0.15,
     "staff.ni_threshold_per_year": 11_700.0,
     "staff.employment_allowance_per_year": 10.0,
+    "staff.sick_pay": "contract",  # no sick pay: Bob keeps his contracted hours (SSP: its own test)
     "staff.pension_rate": 0.03,
     "staff.pension_lower_per_year": 6_240.0,
     "staff.pension_trigger_per_year": 12_000.0,

@@ -43,6 +43,8 @@ def own_weight(sc: Scenario, p: Provider) -> float:
     council = sc.council
     if p.failed or council.framework == "none":
         return 0.0
+    if p.sc.business.regulated and p.month <= p.sc.business.registration_months:
+        return 0.0  # not yet CQC-registered
     if council.framework == "spot":
         return 1.0
     if not p.on_list:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 UNBILLED = {c: f"unbilled:{c}" for c in CHANNELS}
 INCOME = {c: f"income:{c}" for c in CHANNELS}
 OWED_ACCOUNTS = (*UNBILLED.values(), *(f"receivable:{c}" for c in CHANNELS))
+VAT = "liability:vat"
 
 
 def pay_staff(p: Provider) -> None:
@@ -37,8 +38,18 @@ def pay_staff(p: Provider) -> None:
 
 
 def weekly_pay(p: Provider) -> tuple[float, float, float, float]:
-    """The week's wages, employer NI (before the Employment Allowance), pension and mileage
-    in pounds, from each worker's ``worked`` hours."""
+    """The week's wages (sick pay included), employer NI (before the Employment Allowance),
+    pension and mileage in pounds, from each worker's ``worked`` hours and ``sick`` share.
+
+    Statutory Sick Pay (from 6 April 2026) is due from the first day off, with no lower
+    earnings limit: a sick share of a week pays that share of the lower of the weekly cap
+    and a share of average weekly earnings, here the pay of the worker's regular hours (their
+    committed or contracted hours, whichever is more) at today's wage: it is earnings for NI
+    and pension, not hours worked, so no holiday accrues on it. Contracted hours are then
+    guaranteed for the days not off sick. The owner is no employee: no wage and no sick pay;
+    their own care miles are paid at the owner's mileage rate (0 when they bear their car
+    costs themself), apart from the staff's mileage payments.
+    """
     st = p.sc.staff
     wages = ni = pension = 0.0
     miles = 0.0
@@ -51,18 +62,28 @@ def weekly_pay(p: Provider) -> tuple[float, float, float, float]:
     trigger = st.pension_trigger_per_year
     pension_lower = st.pension_lower_per_year / WEEKS_PER_YEAR
     pension_rate = st.pension_rate
+    statutory = p.statutory_sick_pay
+    owner_miles = 0.0
     for worker in p.workers:
         worked = worker.worked
-        miles += worked * miles_per_hour
         if worker.is_owner:
+            owner_miles = worked * miles_per_hour
             continue
-        paid_hours = max(worked * travel, worker.contracted)
-        gross = paid_hours * wage * holiday
+        miles += worked * miles_per_hour
+        sick = worker.sick
+        if statutory and sick > 0.0:
+            usual = max(worker.committed * travel, worker.contracted) * wage * holiday
+            sick_pay = sick * min(st.sick_pay_per_week, st.sick_pay_earnings_share * usual)
+            paid_hours = max(worked * travel, worker.contracted * (1.0 - sick))
+            gross = paid_hours * wage * holiday + sick_pay
+        else:
+            gross = max(worked * travel, worker.contracted) * wage * holiday
         wages += gross
         ni += max(0.0, gross - ni_threshold) * ni_rate
         if gross * WEEKS_PER_YEAR >= trigger:
             pension += max(0.0, gross - pension_lower) * pension_rate  # never negative
-    return wages, ni, pension, miles * st.mileage_rate_per_mile
+    mileage = miles * st.mileage_rate_per_mile + owner_miles * p.sc.owner.mileage_rate_per_mile
+    return wages, ni, pension, mileage
 
 
 def add_pay(p: Provider, wages: float, ni: float, pension: float, mileage: float) -> None:
@@ -85,11 +106,51 @@ def bill_week(p: Provider, week: int) -> None:
 
 def book_income(p: Provider, channel: str) -> None:
     """Post income earned since the last posting (weekly amounts are added up in
-    pounds and posted in pence when billed or at the month close)."""
+    pounds and posted in pence when billed or at the month close). Once VAT-registered,
+    what the client is billed holds VAT: on top of the price, or out of it (``vat_split``)."""
     amount = p.accrued[channel]
     if amount:
-        p.ledger.post(UNBILLED[channel], INCOME[channel], pence(amount))
+        if p.vat_registered:
+            billed, income = vat_split(p, amount)
+            p.ledger.post(UNBILLED[channel], INCOME[channel], income)
+            p.ledger.post(UNBILLED[channel], VAT, billed - income)
+        else:
+            p.ledger.post(UNBILLED[channel], INCOME[channel], pence(amount))
         p.accrued[channel] = 0.0
+
+
+def vat_split(p: Provider, amount: float) -> tuple[int, int]:
+    """Pence billed and pence of income (billed less VAT) for ``amount`` pounds earned at
+    list prices: with VAT added to the price clients pay the list price plus VAT; without,
+    they pay the list price and the business keeps it less the VAT it holds."""
+    rate = p.sc.business.vat_rate
+    if p.sc.business.vat_added_to_price:
+        return pence(amount * (1.0 + rate)), pence(amount)
+    return pence(amount), pence(amount / (1.0 + rate))
+
+
+def check_vat(p: Provider, month: int, income: int) -> None:
+    """At a month close of an unregulated service (CQC-registered care is VAT-exempt):
+    register for VAT when taxable turnover over the last 12 months passes the threshold
+    (HMRC: registered from the first day of the second month after), and pay the VAT of
+    each quarter since registration at the close of the month after it ends."""
+    business = p.sc.business
+    if business.regulated or business.vat_rate <= 0:
+        return
+    if p.vat_from_month is None:
+        p.turnover.append(income)
+        if sum(p.turnover) > pence(business.vat_threshold_per_year):
+            p.vat_from_month = month + 2
+        return
+    months = month - p.vat_from_month + 1  # months registered, this one included
+    if months <= 0:
+        return
+    if months % 3 == 1 and p.vat_quarter_due:
+        p.ledger.post(VAT, CASH, p.vat_quarter_due)  # last quarter's return
+        p.m_vat_paid = p.vat_quarter_due
+        p.vat_quarter_due = 0
+    if months % 3 == 0:
+        p.vat_quarter_due = -p.ledger.balance(VAT)  # this quarter's, paid next month
 
 
 def invoice(p: Provider, channel: str) -> None:
@@ -139,6 +200,8 @@ def open_month(p: Provider, month: int) -> bool:
         apply_uplifts(p)
     if calendar == 4:
         p.allowance_left = sc.staff.employment_allowance_per_year  # new tax year
+    if month == p.vat_from_month:
+        p.vat_registered = True  # income is booked at the month close: none is pending
     support = sc.support
     if month == support.grant_month:
         p.ledger.post(CASH, "equity:grant", pence(support.grant_amount))
@@ -197,7 +260,18 @@ def close_books(p: Provider, month: int) -> tuple[int, int]:
 
 def annual_fees_due(p: Provider) -> int:
     """Pence of annual fees (insurance, CQC when regulated...) at today's prices."""
-    return pence(p.annual_fees * p.overhead_factor)
+    return pence((p.annual_fees + cqc_fee(p)) * p.overhead_factor)
+
+
+def cqc_fee(p: Provider) -> float:
+    """£/year of CQC fee at starting prices, 0 when unregulated. The community social care
+    scheme (from 2018/19) charges a location in proportion to the people it supports, with a
+    minimum: here a fixed part plus a part per client when the fee is set."""
+    business = p.sc.business
+    if not business.regulated:
+        return 0.0
+    fee = business.regulation_fee_per_year + business.regulation_fee_per_person * len(p.clients)
+    return max(business.regulation_fee_minimum, fee)
 
 
 def annual_fees(p: Provider, month: int) -> None:
@@ -231,7 +305,8 @@ def draw(p: Provider, month: int, min_draw: int) -> int:
     (less than the minimum) counts towards the owner giving up (:mod:`sim.model.failure`)."""
     owner = p.sc.owner
     set_aside = annual_fees_due(p) * ((month - 1) % 12) // 12
-    available = p.ledger.cash - pence(owner.cash_reserve) - set_aside
+    vat_held = -p.ledger.balance(VAT)  # collected for HMRC, not the owner's
+    available = p.ledger.cash - pence(owner.cash_reserve) - set_aside - vat_held
     drawn = max(0, min(min_draw, available))
     p.ledger.post("equity:drawings", CASH, drawn)
     return drawn

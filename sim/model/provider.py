@@ -36,6 +36,7 @@ from sim.model.failure import fail, insolvent, lean_month
 from sim.model.ledger import CASH, Ledger, pence
 from sim.model.money import (
     bill_week,
+    check_vat,
     close_books,
     draw,
     open_month,
@@ -97,6 +98,11 @@ class Provider:
         self.places_full = False  # the last refusal was for want of places, not staff
         self.below_min_months = 0
         self.allowance_left = sc.staff.employment_allowance_per_year
+        self.statutory_sick_pay = sc.staff.sick_pay == "statutory"
+        self.turnover: deque[int] = deque(maxlen=12)  # pence of income, the last 12 months
+        self.vat_from_month: int | None = None  # the month VAT registration takes effect
+        self.vat_registered = False
+        self.vat_quarter_due = 0  # pence of the last VAT quarter, paid at the next close
         self.annual_fee_step = 0
         self.loan_balance = 0
         self.loan_payment = 0
@@ -145,7 +151,8 @@ class Provider:
         self.wage = max(sc.staff.wage_per_hour, floor)  # never below the legal minimum
         self.overhead_factor = 1.0
         self.fixed_monthly = sum(sc.costs.fixed_monthly.values())  # £ a month, at start prices
-        self.annual_fees = sc.annual_fees()  # £ a year, at start prices
+        # £ a year at start prices, the CQC fee apart (it follows the clients: money.cqc_fee)
+        self.annual_fees = sum(sc.costs.annual_fees.values())
         visit = sc.clients.visit_minutes
         if self.day_service:
             self.travel_per_hour = 0.0
@@ -189,6 +196,7 @@ class Provider:
         self.m_client_receipts = 0
         self.m_payer_hours = dict.fromkeys(PAYERS, 0.0)  # client hours delivered, by payer
         self.m_payroll = dict.fromkeys(("wages", "employer_ni", "pension", "mileage"), 0.0)
+        self.m_vat_paid = 0  # pence paid to HMRC this month
 
     def changed(self) -> None:
         """Clients, staff, hours or prices changed: forget the quiet week's amounts and look
@@ -241,9 +249,9 @@ class Provider:
             for worker in workers:
                 worker.available = worker.capacity * (1.0 - worker.sick)
             quiet = everyone_covered(self)
-        if quiet:
+        if quiet and not (self.anyone_sick and self.statutory_sick_pay):
             quiet_week(self)
-        else:
+        else:  # (a quiet week's saved pay has no sick pay: a sick week is settled in full)
             owner_extra = self.sc.owner.extra_cover_hours_per_week * (1.0 - self.owner.sick)
             settle_week(self.clients, self.workers, self.owner, owner_extra)
             pay_staff(self)
@@ -273,6 +281,13 @@ class Provider:
         if capacity != self.owner.capacity:
             self.owner.capacity = capacity
             self.changed()
+        business = self.sc.business
+        if (
+            business.regulated
+            and business.registration_months
+            and (month == business.registration_months + 1)
+        ):
+            self.area.brokerage.stale = True  # registered: the council may offer work now
         update_framework(self, month)
         self.arrivals.state = None  # support periods start and end with months
 
@@ -281,6 +296,7 @@ class Provider:
         the owner's drawings, then the record."""
         settle_payments(self, self.env.now, self.before_close)
         income, op_costs = close_books(self, month)
+        check_vat(self, month, income)
         min_draw = pence(self.sc.owner.min_drawings_per_month)
         if insolvent(self):
             fail(self, month, "insolvency")

@@ -3,8 +3,9 @@
 Written at each month close, after the bills, drawings and failure check: cash flows and
 balances (from the ledger's month, closed here), income and costs by kind, what is owed to
 the business, clients by payer, the waiting list, staff, hires and leavers, hours delivered,
-missed and covered, continuity, referrals accepted and declined by channel, the size band and
-whether the business is still trading. The month's counters are then reset.
+missed and covered, continuity, referrals accepted and declined by channel, the size band,
+whether the business is still trading, and VAT charged, paid and whether registered. The
+month's counters are then reset.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.money import INCOME, OWED_ACCOUNTS
+from sim.model.money import INCOME, OWED_ACCOUNTS, VAT
 from sim.scenario import CHANNELS, PAYERS
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ COLUMNS: tuple[tuple[str, np.dtype], ...] = (
             "cost_interest",
             "cost_bad_debt",
             "cost_startup",
+            "vat_charged",
+            "vat_paid",
         )
     ),
     ("clients", _INT),
@@ -83,6 +86,7 @@ COLUMNS: tuple[tuple[str, np.dtype], ...] = (
     ("on_council_list", _BOOL),
     ("size_band", np.dtype(object)),
     ("trading", _BOOL),
+    ("vat_registered", _BOOL),
     *((name, _INT) for names in COUNT_COLUMNS for name in names),
 )
 NAMES = tuple(name for name, _ in COLUMNS)
@@ -176,6 +180,8 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
         get("expense:interest", 0) / 100,
         get("expense:bad_debt", 0) / 100,
         get("expense:startup", 0) / 100,
+        (p.m_vat_paid - get(VAT, 0)) / 100,  # the month's VAT: paid less the change owed
+        p.m_vat_paid / 100,
         len(p.clients),
         *by_payer.values(),
         len(p.waiting),
@@ -194,6 +200,7 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
         hours["regular"] / delivered if delivered > 0 else math.nan,
         p.la_share > 0,
         not p.failed,
+        p.vat_registered,
         *counts,
     )
     book.bands.append(size_band(employees + 1))

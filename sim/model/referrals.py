@@ -36,7 +36,11 @@ def active(start_month: int, months: int, month: int) -> bool:
 
 def monthly_rates(sc: Scenario, month: int, clients: int, satisfaction: float) -> list[float]:
     """Referrals per month to one provider by channel, in ``CHANNELS`` order (the council's
-    are the area's, offered by the brokerage: 0 here)."""
+    are the area's, offered by the brokerage: 0 here). None before CQC registration: a
+    regulated service may not take anyone on until it is registered."""
+    business = sc.business
+    if business.regulated and month <= business.registration_months:
+        return [0.0] * len(CHANNELS)
     ch = sc.channels
     support = sc.support
     professional = ch.professional.referrals_per_month
