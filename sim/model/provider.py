@@ -16,6 +16,8 @@ functions taking the provider:
 - :mod:`sim.model.staff`: sickness, staff leaving, hiring, the owner's care hours
 - :mod:`sim.model.money`: pay, income, invoices, fees, loans, drawings (via the ledger)
 - :mod:`sim.model.failure`: insolvency and the owner giving up
+- :mod:`sim.model.shocks`: later shocks (a key worker, an inspection, a large client, the
+  owner's illness)
 - :mod:`sim.model.record`: the monthly record
 """
 
@@ -44,6 +46,7 @@ from sim.model.money import (
 )
 from sim.model.record import MonthlyRecord, record
 from sim.model.referrals import Arrivals, arrive
+from sim.model.shocks import SHOCKS, Shocks
 from sim.model.staff import (
     consider_hiring,
     draw_sickness,
@@ -85,6 +88,10 @@ class Provider:
         self.next_event_week = 0.0
         self.changes = 0  # calls of changed(), to tell whether a settlement changed anything
         self._init_people()
+        self.referral_share = 1.0  # share of referrals still coming (cut by a poor inspection)
+        self.owner_away = False  # the owner is ill: no care, no admin (sim.model.shocks)
+        self.next_shock_week = math.inf
+        self.shocks = Shocks(self)
         self.waiting: deque[tuple[Client, float, float]] = deque()
         self.month = 1
         self.on_list = sc.council.framework == "closed" and sc.council.on_framework_at_start
@@ -189,6 +196,7 @@ class Provider:
         self.m_client_receipts = 0
         self.m_payer_hours = dict.fromkeys(PAYERS, 0.0)  # client hours delivered, by payer
         self.m_payroll = dict.fromkeys(("wages", "employer_ni", "pension", "mileage"), 0.0)
+        self.m_shocks = [0] * len(SHOCKS)
 
     def changed(self) -> None:
         """Clients, staff, hours or prices changed: forget the quiet week's amounts and look
@@ -230,6 +238,8 @@ class Provider:
             return
         changes = self.changes
         draw_sickness(self, week)
+        if week >= self.next_shock_week or self.owner_away:
+            self.shocks.settle(week)
         workers = self.workers
         quiet = not (self.anyone_sick or self.orphans)
         if quiet:
@@ -261,7 +271,7 @@ class Provider:
         )
         if self.steady:
             leaving = min((w.leave_week for w in workers[1:]), default=math.inf)
-            self.next_event_week = min(self.next_sick_week, leaving)
+            self.next_event_week = min(self.next_sick_week, leaving, self.next_shock_week)
 
     def month_start(self, month: int) -> None:
         """A new month: uplifts, a new tax year, grants and loans, the owner's hours and the
