@@ -475,6 +475,13 @@ class Shocks(Section):
         LogNormal(mean=10.0, sd=8.0),
         description="Weeks a long illness lasts (rounded, at least 1): no care, no admin.",
     )
+    owner_illness_no_return_share: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Chance the owner does not come back after a long illness: the business "
+        "closes at that month's end.",
+    )
 
 
 class RunSettings(Section):

@@ -46,7 +46,7 @@ from sim.model.money import (
 )
 from sim.model.record import MonthlyRecord, record
 from sim.model.referrals import Arrivals, arrive
-from sim.model.shocks import SHOCKS, Shocks
+from sim.model.shocks import SHOCKS, Shocks, close_if_owner_gone
 from sim.model.staff import (
     consider_hiring,
     draw_sickness,
@@ -90,6 +90,8 @@ class Provider:
         self._init_people()
         self.referral_share = 1.0  # share of referrals still coming (cut by a poor inspection)
         self.owner_away = False  # the owner is ill: no care, no admin (sim.model.shocks)
+        self.owner_not_back = False  # ... and will not come back from this illness
+        self.closing = False  # the illness is over and the owner did not come back
         self.next_shock_week = math.inf
         self.shocks = Shocks(self)
         self.waiting: deque[tuple[Client, float, float]] = deque()
@@ -296,6 +298,7 @@ class Provider:
             fail(self, month, "insolvency")
         else:
             lean_month(self, month, draw(self, month, min_draw) < min_draw)
+        close_if_owner_gone(self, month)
         record(self, month, income, op_costs + min_draw)
 
     def stop(self) -> None:

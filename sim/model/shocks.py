@@ -15,7 +15,8 @@ it falls in (before the week's delivery):
 - a large client leaves: the client with the most hours ends suddenly (hospital, a care
   home, family taking over);
 - the owner falls ill for a long spell (weeks drawn): they give no care and no admin, so
-  their clients need cover or are missed and new referrals go unanswered (declined).
+  their clients need cover or are missed and new referrals go unanswered (declined); some
+  owners never come back, and the business closes at the month's end after the spell.
 
 Each shock that happens calls ``p.changed()``; the week of the next one, and the week an
 inspection's cut or an illness ends, is ``p.next_shock_week``, which the provider counts in
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING
 from sim.model.acceptance import end_package
 from sim.model.clock import DAYS_PER_MONTH, WEEK
 from sim.model.entities import Worker
+from sim.model.failure import fail
 
 if TYPE_CHECKING:
     from sim.model.provider import Provider
@@ -62,14 +64,14 @@ class Shocks:
         for index, rate in enumerate(self.per_week):
             if rate > 0:
                 self._draw(index, 0.0)
-        self._update_due()
+        self.update_due()
 
     def _draw(self, index: int, after: float) -> None:
         """The next time of shock ``index`` after ``after`` (weeks): exponential gaps."""
         gap = self.p.streams[STREAMS[index]].exponential() / self.per_week[index]
         self.next_time[index] = after + gap
 
-    def _update_due(self) -> None:
+    def update_due(self) -> None:
         """The next settlement at which a shock falls or a cut or an illness ends."""
         due = min((settlement(t) for t in self.next_time), default=math.inf)
         for until in (self.cut_until, self.ill_until):
@@ -86,8 +88,11 @@ class Shocks:
             set_referral_share(p, 1.0)
         if self.ill_until and week >= self.ill_until:
             self.ill_until = 0
-            p.owner_away = False
-            p.changed()
+            if p.owner_not_back:
+                p.closing = True  # still away; the business closes at the month's end
+            else:
+                p.owner_away = False
+                p.changed()
         for index in range(len(SHOCKS)):
             while settlement(self.next_time[index]) <= week:
                 if STRIKE[index](p, week):
@@ -96,7 +101,7 @@ class Shocks:
         if p.owner_away:
             p.owner.sick = 1.0  # no care this week, nor extra cover hours
             p.anyone_sick = True  # the next settlement looks at everyone's sickness again
-        self._update_due()
+        self.update_due()
 
 
 def settlement(time: float) -> float:
@@ -140,6 +145,7 @@ def poor_inspection(p: Provider, week: int) -> bool:
     sh = p.sc.shocks
     weeks = math.ceil(sh.poor_inspection_months * DAYS_PER_MONTH / WEEK)
     p.shocks.cut_until = week + weeks
+    p.shocks.update_due()
     set_referral_share(p, sh.poor_inspection_referral_share)
     return True
 
@@ -155,13 +161,25 @@ def large_client_leaves(p: Provider, week: int) -> bool:
 
 def owner_falls_ill(p: Provider, week: int) -> bool:
     """The owner is ill from this settlement for the drawn number of weeks (at least 1; a
-    new spell during one runs on from whichever ends later)."""
-    weeks = p.sc.shocks.owner_illness_weeks.sample(p.streams["shock_owner_illness"].rng)
+    new spell during one runs on from whichever ends later), and may not come back: then the
+    business closes at the month close after the spell ends (:func:`close_if_owner_gone`)."""
+    sh = p.sc.shocks
+    stream = p.streams["shock_owner_illness"]
+    weeks = sh.owner_illness_weeks.sample(stream.rng)
+    p.owner_not_back = p.owner_not_back or stream.uniform() < sh.owner_illness_no_return_share
     until = week + max(1, round(weeks))
     p.shocks.ill_until = max(p.shocks.ill_until, until)
+    p.shocks.update_due()
     p.owner_away = True
     p.changed()
     return True
+
+
+def close_if_owner_gone(p: Provider, month: int) -> None:
+    """At the month close: an owner who did not come back from a long illness closes the
+    business (if nothing else ended it first)."""
+    if p.closing and not p.failed:
+        fail(p, month, "owner_illness")
 
 
 STRIKE = (key_worker_leaves, poor_inspection, large_client_leaves, owner_falls_ill)
