@@ -140,6 +140,7 @@ def headline(summary: dict[str, Any]) -> str:
 CAUSE_WORDS = {
     "insolvency": "running out of cash (insolvency)",
     "owner_exit": "the owner giving up after too many months without their minimum drawings",
+    "owner_illness": "the owner not coming back from a long illness",
 }
 HIGH_DECLINE_SHARE = 0.2  # above this share of referrals declined, capacity is named as a risk
 

@@ -57,6 +57,7 @@ OptionalHoursDistribution = Annotated[OptionalDistribution, mean_between(0.5, 16
 PackageDistribution = Annotated[Distribution, mean_between(0.25, 1200.0, "months")]
 LagDistribution = Annotated[Distribution, mean_between(0.0, 3650.0, "days")]
 SpellDistribution = Annotated[Distribution, mean_between(0.5, 260.0, "working days")]
+IllnessDistribution = Annotated[Distribution, mean_between(1.0, 260.0, "weeks")]
 AttendanceDistribution = Annotated[Distribution, mean_between(1.0, 21.0, "sessions/week")]
 
 
@@ -496,6 +497,48 @@ class Failure(Section):
     owner_exit: bool = Field(True, description="Fail when the owner gives up.")
 
 
+class Shocks(Section):
+    """Later shocks (sim.model.shocks): each a Poisson process at its annual rate; a rate of
+    0 (or enabled = false for all of them) switches it off."""
+
+    enabled: bool = Field(True, description="false = no shocks at all, whatever the rates.")
+    key_worker_per_year: float = Field(
+        0.1,
+        ge=0,
+        le=12,
+        description="Times/year the employee with most hours leaves suddenly (with employees).",
+    )
+    key_worker_clients_follow_share: float = Field(
+        0.5, ge=0, le=1, description="Chance each of that worker's clients leaves with them."
+    )
+    poor_inspection_per_year: float = Field(
+        0.06, ge=0, le=12, description="Poor CQC ratings/year (regulated services only)."
+    )
+    poor_inspection_referral_share: float = Field(
+        0.5, ge=0, le=1, description="Share of referrals (own and council) still coming after one."
+    )
+    poor_inspection_months: int = Field(
+        6, ge=1, le=60, description="Months referrals stay cut after a poor rating."
+    )
+    large_client_per_year: float = Field(
+        0.1, ge=0, le=12, description="Times/year the client with most hours ends suddenly."
+    )
+    owner_illness_per_year: float = Field(
+        0.04, ge=0, le=12, description="Long illness spells/year of the owner."
+    )
+    owner_illness_weeks: IllnessDistribution = Field(
+        LogNormal(mean=10.0, sd=8.0),
+        description="Weeks a long illness lasts (rounded, at least 1): no care, no admin.",
+    )
+    owner_illness_no_return_share: float = Field(
+        0.1,
+        ge=0,
+        le=1,
+        description="Chance the owner does not come back after a long illness: the business "
+        "closes at that month's end.",
+    )
+
+
 class RunSettings(Section):
     months: int = Field(60, ge=1, le=600, description="Horizon in months.")
     seed: int = Field(20261124, ge=0, le=MAX_SEED, description="Base seed of all random streams.")
@@ -516,6 +559,7 @@ class Scenario(Section):
     uplifts: Uplifts = Field(default_factory=Uplifts)
     day_activities: DayActivities = Field(default_factory=DayActivities)
     failure: Failure = Field(default_factory=Failure)
+    shocks: Shocks = Field(default_factory=Shocks)
     run: RunSettings = Field(default_factory=RunSettings)
 
     @model_validator(mode="after")

@@ -75,6 +75,7 @@ def deterministic() -> sim.Scenario:
             "uplifts.overheads_per_year": 0.0,
             "failure.insolvency": False,
             "failure.owner_exit": False,
+            "shocks.enabled": False,  # no later shocks (sim.model.shocks)
             "run.months": MONTHS,
         }
     )

@@ -196,7 +196,49 @@ def test_steady_weeks_book_what_stepping_through_them_would(
     """A steady week (nothing changed since a quiet settlement, no sickness or leaver due)
     books only pay, earnings and bills; stepping through the whole settlement instead must give
     the same monthly record and ledger, to the bit, in every ready-made scenario."""
-    sc = sim.load_scenario(path).with_overrides({"run.months": 48})
+    assert_steady_weeks_change_nothing(
+        sim.load_scenario(path).with_overrides({"run.months": 48}), monkeypatch
+    )
+
+
+# Months in which a provider's referral rates or prices change without any client coming or
+# going: support periods starting and ending, the wait for CQC registration ending, VAT added
+# to the price once registered.
+MONTHLY_CHANGES = {
+    "coordinator": {
+        "support.coordinator.start_month": 6,
+        "support.coordinator.months": 9,
+        "support.coordinator.extra_referrals_per_month": 1.5,
+        "support.coordinator.admin_hours_saved_per_week": 4.0,
+    },
+    "introduction": {
+        "support.introduction.start_month": 3,
+        "support.introduction.months": 5,
+        "support.introduction.extra_professional_referrals_per_month": 2.0,
+    },
+    "registration": {"business.registration_months": 4},
+    "vat_on_price": {
+        "business.regulated": False,
+        "business.service": "home_support",
+        "business.vat_threshold_per_year": 20_000.0,
+        "business.vat_added_to_price": True,
+    },
+}
+
+
+@pytest.mark.parametrize("changes", MONTHLY_CHANGES.values(), ids=MONTHLY_CHANGES)
+def test_steady_weeks_follow_changes_that_come_with_a_month(
+    changes: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The steady-week shortcut must notice what changes at a month's start, not only what
+    clients and staff do."""
+    sc = sim.Scenario().with_overrides({"run.months": 36, **changes})
+    assert_steady_weeks_change_nothing(sc, monkeypatch)
+
+
+def assert_steady_weeks_change_nothing(sc: sim.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    """8 replications with steady weeks and stepping through every settlement: the same
+    monthly records and ledgers, to the bit."""
 
     def outcome(steady: bool) -> list[tuple[bytes, list[tuple[str, int]]]]:
         monkeypatch.setattr(provider_module, "STEADY_WEEKS", steady)

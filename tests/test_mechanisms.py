@@ -45,6 +45,7 @@ QUIET = {
     "uplifts.wage_floor_per_year": 0.0,
     "uplifts.price_per_year": 0.0,
     "uplifts.overheads_per_year": 0.0,
+    "shocks.enabled": False,  # no later shocks (sim.model.shocks): each mechanism alone
     "run.months": MONTHS,
 }
 

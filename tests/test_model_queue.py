@@ -45,6 +45,7 @@ def loss_system(stay) -> sim.Scenario:
             "channels.self_funder.referrals_per_month": RATE,
             "failure.insolvency": False,
             "failure.owner_exit": False,
+            "shocks.enabled": False,  # no later shocks (sim.model.shocks)
             "run.months": MONTHS,
         }
     )

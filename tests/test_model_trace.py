@@ -50,6 +50,7 @@ def one_of_each() -> sim.Scenario:
             "costs.startup_costs": 500.0,
             "failure.insolvency": False,
             "failure.owner_exit": False,
+            "shocks.enabled": False,  # no later shocks (sim.model.shocks)
             "run.months": 3,
         }
     )

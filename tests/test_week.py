@@ -40,6 +40,7 @@ WEEK_BASE = {
     "staff.sickness_days_per_year": 0.0,
     "owner.sickness_days_per_year": 0.0,
     "uplifts.wage_floor_per_hour": 0.0,  # the wage is the scenario's, never lifted to the floor
+    "shocks.enabled": False,  # no key worker leaves, no client ends, the owner is never away
 }
 
 

@@ -39,7 +39,13 @@ LA = "local_authority"
 
 
 def own_weight(sc: Scenario, p: Provider) -> float:
-    """A provider's weight in the allocation rule (0 when it cannot be offered work)."""
+    """A provider's weight in the allocation rule (0 when it cannot be offered work), cut
+    after a poor inspection (``p.referral_share``, sim.model.shocks)."""
+    return listed_weight(sc, p) * p.referral_share
+
+
+def listed_weight(sc: Scenario, p: Provider) -> float:
+    """A provider's weight in the allocation rule before any cut."""
     council = sc.council
     if p.failed or council.framework == "none":
         return 0.0

@@ -16,6 +16,8 @@ functions taking the provider:
 - :mod:`sim.model.staff`: sickness, staff leaving, hiring, the owner's care hours
 - :mod:`sim.model.money`: pay, income, invoices, fees, loans, drawings (via the ledger)
 - :mod:`sim.model.failure`: insolvency and the owner giving up
+- :mod:`sim.model.shocks`: later shocks (a key worker, an inspection, a large client, the
+  owner's illness)
 - :mod:`sim.model.record`: the monthly record
 """
 
@@ -44,7 +46,8 @@ from sim.model.money import (
     settle_payments,
 )
 from sim.model.record import MonthlyRecord, record
-from sim.model.referrals import Arrivals, arrive
+from sim.model.referrals import Arrivals, arrive, monthly_rates
+from sim.model.shocks import SHOCKS, Shocks, close_if_owner_gone
 from sim.model.staff import (
     consider_hiring,
     draw_sickness,
@@ -86,6 +89,12 @@ class Provider:
         self.next_event_week = 0.0
         self.changes = 0  # calls of changed(), to tell whether a settlement changed anything
         self._init_people()
+        self.referral_share = 1.0  # share of referrals still coming (cut by a poor inspection)
+        self.owner_away = False  # the owner is ill: no care, no admin (sim.model.shocks)
+        self.owner_not_back = False  # ... and will not come back from this illness
+        self.closing = False  # the illness is over and the owner did not come back
+        self.next_shock_week = math.inf
+        self.shocks = Shocks(self)
         self.waiting: deque[tuple[Client, float, float]] = deque()
         self.month = 1
         self.on_list = sc.council.framework == "closed" and sc.council.on_framework_at_start
@@ -197,6 +206,7 @@ class Provider:
         self.m_payer_hours = dict.fromkeys(PAYERS, 0.0)  # client hours delivered, by payer
         self.m_payroll = dict.fromkeys(("wages", "employer_ni", "pension", "mileage"), 0.0)
         self.m_vat_paid = 0  # pence paid to HMRC this month
+        self.m_shocks = [0] * len(SHOCKS)
 
     def changed(self) -> None:
         """Clients, staff, hours or prices changed: forget the quiet week's amounts and look
@@ -238,6 +248,8 @@ class Provider:
             return
         changes = self.changes
         draw_sickness(self, week)
+        if week >= self.next_shock_week or self.owner_away:
+            self.shocks.settle(week)
         workers = self.workers
         quiet = not (self.anyone_sick or self.orphans)
         if quiet:
@@ -269,7 +281,7 @@ class Provider:
         )
         if self.steady:
             leaving = min((w.leave_week for w in workers[1:]), default=math.inf)
-            self.next_event_week = min(self.next_sick_week, leaving)
+            self.next_event_week = min(self.next_sick_week, leaving, self.next_shock_week)
 
     def month_start(self, month: int) -> None:
         """A new month: uplifts, a new tax year, grants and loans, the owner's hours and the
@@ -290,6 +302,9 @@ class Provider:
             self.area.brokerage.stale = True  # registered: the council may offer work now
         update_framework(self, month)
         self.arrivals.state = None  # support periods start and end with months
+        sc = self.sc
+        if month > 1 and monthly_rates(sc, month, 0, 0.0) != monthly_rates(sc, month - 1, 0, 0.0):
+            self.steady = False  # a support period or the registration wait starts or ends
 
     def close(self, month: int) -> None:
         """The month close: the payments that fell due, the bills, then the failure check or
@@ -302,6 +317,7 @@ class Provider:
             fail(self, month, "insolvency")
         else:
             lean_month(self, month, draw(self, month, min_draw) < min_draw)
+        close_if_owner_gone(self, month)
         record(self, month, income, op_costs + min_draw)
 
     def stop(self) -> None:

@@ -4,7 +4,8 @@ Written at each month close, after the bills, drawings and failure check: cash f
 balances (from the ledger's month, closed here), income and costs by kind, what is owed to
 the business, clients by payer, the waiting list, staff, hires and leavers, hours delivered,
 missed and covered, continuity, referrals accepted and declined by channel, the size band,
-whether the business is still trading, and VAT charged, paid and whether registered. The
+whether the business is still trading, VAT charged, paid and whether registered, and the
+shocks that struck it (sim.model.shocks). The
 month's counters are then reset.
 """
 
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model.money import INCOME, OWED_ACCOUNTS, VAT
+from sim.model.shocks import SHOCKS
 from sim.scenario import CHANNELS, PAYERS
 
 if TYPE_CHECKING:
@@ -88,6 +90,7 @@ COLUMNS: tuple[tuple[str, np.dtype], ...] = (
     ("trading", _BOOL),
     ("vat_registered", _BOOL),
     *((name, _INT) for names in COUNT_COLUMNS for name in names),
+    *((f"shocks_{name}", _INT) for name in SHOCKS),
 )
 NAMES = tuple(name for name, _ in COLUMNS)
 BAND = NAMES.index("size_band")  # the one text column, kept apart as a list of str
@@ -202,6 +205,7 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
         not p.failed,
         p.vat_registered,
         *counts,
+        *p.m_shocks,
     )
     book.bands.append(size_band(employees + 1))
     book.n += 1

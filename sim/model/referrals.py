@@ -73,18 +73,19 @@ class Arrivals:
         self.per_day = [0.0] * len(CHANNELS)
         # the pending arrival event of each channel; an event replaced by a redraw is ignored
         self.pending: list[simpy.Timeout | None] = [None] * len(CHANNELS)
-        self.state: tuple[int, int, float] | None = None  # what the rates were worked out from
+        # what the rates were worked out from: month, clients, satisfaction, referral share
+        self.state: tuple[int, int, float, float] | None = None
 
     def update(self) -> None:
         """Set this week's rates; draw a channel's next arrival anew if its rate changed."""
         p = self.p
-        state = (p.month, len(p.clients), p.satisfaction)
+        state = (p.month, len(p.clients), p.satisfaction, p.referral_share)
         if state == self.state:
             return
         self.state = state
-        rates = monthly_rates(p.sc, *state)
+        rates = monthly_rates(p.sc, *state[:3])
         for index in OWN_CHANNELS:
-            per_day = rates[index] / DAYS_PER_MONTH
+            per_day = rates[index] * p.referral_share / DAYS_PER_MONTH
             if per_day != self.per_day[index]:
                 self.per_day[index] = per_day
                 self.pending[index] = None
@@ -112,7 +113,10 @@ def arrive(p: Provider, channel: str) -> None:
         return
     index = CHANNELS.index(channel)
     p.m_referrals[index] += 1
-    client, package_days = draw_client(p, channel)
+    client, package_days = draw_client(p, channel)  # drawn anyway: common random numbers
+    if p.owner_away:
+        p.m_declined[index] += 1  # the owner is ill: nobody answers (sim.model.shocks)
+        return
     offer(p, client, package_days, index)
 
 

@@ -32,6 +32,10 @@ STREAM_NAMES: tuple[str, ...] = (
     "payment_lag",
     "council",
     "waiting",
+    "shock_key_worker",
+    "shock_poor_inspection",
+    "shock_large_client",
+    "shock_owner_illness",
 )
 AREA_STREAM_NAMES: tuple[str, ...] = ("council_arrivals", "council_allocation")
 
