@@ -175,6 +175,7 @@ OWNER_ONLY = {
     "uplifts.price_per_year": 0.0,
     "failure.insolvency": False,
     "failure.owner_exit": False,
+    "shocks.enabled": False,  # no large client leaving or owner illness in the hand figures
     "run.months": 12,
 }
 
