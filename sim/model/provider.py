@@ -46,6 +46,7 @@ from sim.model.record import MonthlyRecord, record
 from sim.model.referrals import Arrivals, arrive
 from sim.model.staff import (
     consider_hiring,
+    draw_holidays,
     draw_sickness,
     new_employee,
     new_worker,
@@ -63,6 +64,11 @@ CONTINUITY_MEMORY_WEEKS = 13  # the council's view of past performance: last qua
 STEADY_WEEKS = True  # book steady weeks' pay and earnings only (False: every step, for tests)
 
 
+def off(worker: Worker) -> float:
+    """The share of this week a worker is away: all of it on holiday, else their sickness."""
+    return 1.0 if worker.holiday else worker.sick
+
+
 class Provider:
     """The state of one provider in one replication, and its weekly and monthly steps."""
 
@@ -78,6 +84,10 @@ class Provider:
         self.quiet: QuietWeek | None = None  # a quiet week's amounts, until the state changes
         self.anyone_sick = False
         self.next_sick_week = math.inf  # the soonest week any worker's next spell starts
+        self.anyone_on_holiday = False
+        self.next_holiday_week = math.inf  # the soonest week any worker's next holiday falls in
+        self.settling: list[Client] = []  # clients whose new regular carer is settling in
+        self.seen_fresh = False  # quiet weeks' carers are in the clients' ``seen`` sets
         self.orphans = 0  # clients without a regular carer
         self.hiring_stale = True  # clients, staff or hours changed since the last hiring check
         # a steady provider repeats its last settlement until ``next_event_week`` (see settle)
@@ -181,7 +191,11 @@ class Provider:
             "regular": 0.0,
             "cover": 0.0,
             "owner_cover": 0.0,
+            "continuity": 0.0,  # given by a settled regular carer
         }
+        self.m_carer_changes = 0
+        self.m_carers_seen = 0  # people seen, summed over the clients who saw anyone
+        self.m_clients_seen = 0
         self.m_hires = 0
         self.m_leavers = 0
         self.m_ended = 0
@@ -194,6 +208,7 @@ class Provider:
         """Clients, staff, hours or prices changed: forget the quiet week's amounts and look
         at hiring again."""
         self.quiet = None
+        self.seen_fresh = False
         self.hiring_stale = True
         self.steady = False
         self.changes += 1
@@ -230,8 +245,11 @@ class Provider:
             return
         changes = self.changes
         draw_sickness(self, week)
+        draw_holidays(self, week)
+        if self.settling:
+            self.settling = [c for c in self.settling if c.active and c.settled_week > week]
         workers = self.workers
-        quiet = not (self.anyone_sick or self.orphans)
+        quiet = not (self.anyone_sick or self.anyone_on_holiday or self.orphans or self.settling)
         if quiet:
             for worker in workers:
                 if worker.committed > worker.capacity + EPS:
@@ -239,12 +257,12 @@ class Provider:
                     break
         if not quiet:
             for worker in workers:
-                worker.available = worker.capacity * (1.0 - worker.sick)
-            quiet = everyone_covered(self)
+                worker.available = worker.capacity * (1.0 - off(worker))
+            quiet = not self.settling and everyone_covered(self)
         if quiet:
             quiet_week(self)
         else:
-            owner_extra = self.sc.owner.extra_cover_hours_per_week * (1.0 - self.owner.sick)
+            owner_extra = self.sc.owner.extra_cover_hours_per_week * (1.0 - off(self.owner))
             settle_week(self.clients, self.workers, self.owner, owner_extra)
             pay_staff(self)
             earn_and_keep(self)
@@ -257,11 +275,15 @@ class Provider:
         bill_week(self, week)
         self.arrivals.update()
         self.steady = (
-            quiet and changes == self.changes and not self.anyone_sick and not self.waiting
+            quiet
+            and changes == self.changes
+            and not self.anyone_sick
+            and not self.anyone_on_holiday
+            and not self.waiting
         )
         if self.steady:
             leaving = min((w.leave_week for w in workers[1:]), default=math.inf)
-            self.next_event_week = min(self.next_sick_week, leaving)
+            self.next_event_week = min(self.next_sick_week, self.next_holiday_week, leaving)
 
     def month_start(self, month: int) -> None:
         """A new month: uplifts, a new tax year, grants and loans, the owner's hours and the

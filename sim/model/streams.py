@@ -32,6 +32,8 @@ STREAM_NAMES: tuple[str, ...] = (
     "payment_lag",
     "council",
     "waiting",
+    "holidays",
+    "owner_holidays",
 )
 AREA_STREAM_NAMES: tuple[str, ...] = ("council_arrivals", "council_allocation")
 
