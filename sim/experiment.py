@@ -809,8 +809,8 @@ class Results:
         ``survival_<m>`` (1.0 if still trading at the end of month m, m in 12/24/36/60
         capped at the horizon), ``breakeven_<m>`` (1.0 if broke even by month 36, capped),
         ``final_cash``, ``continuity``, ``carers_per_client``, ``mean_clients``,
-        ``cost_per_hour``, ``price_per_hour``, ``declined``. Means of the indicators are shares; NaN marks a
-        figure undefined for that replication (e.g. no hours delivered).
+        ``cost_per_hour``, ``price_per_hour``, ``declined``. Means of the indicators are
+        shares; NaN marks a figure undefined for that replication (e.g. no hours delivered).
         """
         import pandas as pd
 

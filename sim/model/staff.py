@@ -7,14 +7,16 @@ spell never carries into the next week) and works that much less that week. Each
 statutory holiday a whole week at a time, spread through the year: one week off at a uniformly
 drawn time in each block of 52.18 / (weeks a year) weeks, so the weeks a year are exact on
 average and never bunch; their clients need cover as in sickness. Employees are paid rolled-up
-holiday pay on the hours they work (``staff.holiday_accrual_rate``), so a week off earns
-nothing more and a zero-hours employee on holiday is paid nothing that week. Employees leave at a weekly
-hazard from the annual turnover rate, raised when they are offered fewer hours than they want:
-each draws the hazard they will run through before leaving, and the week they leave is worked
-out again only when their hours change; their clients lose their regular carer. A vacancy
-opens when referrals were declined for want of staff, someone is waiting, or the staff are
-busier than the hiring threshold, within the staff ceiling; the hire arrives after a random
-time to hire, at a recruitment cost, and takes on carer-less and waiting clients.
+holiday pay on the hours they work (``staff.holiday_accrual_rate``), so a week off adds no pay:
+a zero-hours employee on holiday is paid nothing that week (a contracted one is still paid
+their contracted hours by :func:`sim.model.money.weekly_pay`, as in any week). Employees leave
+at a weekly hazard from the annual turnover rate, raised when they are offered fewer hours
+than they want: each draws the hazard they will run through before leaving, and the week they
+leave is worked out again only when their hours change; their clients lose their regular
+carer (a change of carer). A vacancy opens when referrals were declined for want of staff,
+someone is waiting, or the staff are busier than the hiring threshold, within the staff
+ceiling; the hire arrives after a random time to hire, at a recruitment cost, and takes on
+carer-less and waiting clients.
 """
 
 from __future__ import annotations
