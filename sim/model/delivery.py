@@ -13,7 +13,9 @@ client's carers this month (the people who gave them any hours) are counted too.
 delivered hours earn income (accrued here, billed in :mod:`sim.model.money`), the week's
 continuity sets satisfaction (which drives word of mouth and the council's past-performance
 allocation), and clients may leave dissatisfied, more often the more hours were missed or not
-given by a settled regular carer.
+given by a settled regular carer. Hours missed while the regular carer is on holiday are still
+missed (no care, no income) but were planned with the client, so they are no reason to leave
+(an assumption: a sole trader's clients know their weeks off and arrange for them).
 
 Most weeks nobody is short of hours and nobody is settling in with a new carer:
 :func:`quiet_week` then books the same postings and counts from running totals by channel
@@ -178,7 +180,11 @@ def earn_and_keep(p: Provider) -> None:
         cover_total += client.cover * scale
         owner_total += client.owner_cover * scale
         need_total += client.client_hours
-        missed_share = max(0.0, 1.0 - delivered / staff_hours)
+        carer = client.carer
+        if carer is not None and carer.holiday:
+            missed_share = 0.0  # planned with the client: missed, but no reason to leave
+        else:
+            missed_share = max(0.0, 1.0 - delivered / staff_hours)
         stranger_share = 1.0 - known / delivered if delivered > 0 else 1.0
         if uniform() < per_missed * missed_share + per_stranger * stranger_share:
             leaving.append(client)
