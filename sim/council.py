@@ -127,11 +127,11 @@ def council_summary(results: Any) -> dict[str, Any]:
     Returns:
         ``survival`` (at 3 years capped at the horizon, with Wilson CI), ``continuity`` and
         ``carers_per_client`` (means with CI), ``council_share`` (council-funded share of
-        client-months), ``la_referrals`` and ``la_declined_share`` (council offers reaching the provider per replication and
-        the pooled share declined), ``declined_per_rep`` (all channels), ``council_pays``
-        (£ per delivered council-funded hour, None if there were none) and
-        ``council_clients_displaced`` (council-funded clients per 100 providers whose
-        provider failed under them).
+        client-months), ``la_referrals`` and ``la_declined_share`` (council offers reaching the
+        provider per replication and the pooled share declined), ``declined_per_rep`` (all
+        channels), ``council_pays`` (£ per delivered council-funded hour, None if there were none)
+        and ``council_clients_displaced`` (council-funded clients per 100 providers whose provider
+        failed under them).
     """
     scenario = results.scenario
     runs, monthly = results.runs, results.monthly

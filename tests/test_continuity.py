@@ -66,11 +66,11 @@ def test_no_holidays_when_switched_off() -> None:
 
 
 def test_holiday_cover_costs_continuity_the_share_of_weeks_off() -> None:
-    """Three employees each with one 10-hour client and room to cover each other (35 h each,
-    no travel), nobody sick, nobody leaving, the owner not caring but covering up to 30 h and
-    never off: every hour is delivered, and a client's hours come from someone else exactly
-    in their carer's weeks off, 5.6 of 52.18: continuity 1 - 5.6 / 52.18 = 0.8927, give or take one week in 520
-    per carer (0.002); each client has seen their carer and someone covering."""
+    """Three employees each with one 10-hour client and room to cover each other (35 h each, no
+    travel), nobody sick, nobody leaving, the owner not caring but covering up to 30 h and never
+    off: every hour is delivered, and a client's hours come from someone else exactly in their
+    carer's weeks off, 5.6 of 52.18: continuity 1 - 5.6 / 52.18 = 0.8927, give or take one week in
+    520 per carer (0.002); each client has seen their carer and someone covering."""
     p = provider(
         {
             "staff.initial_staff": 3,
