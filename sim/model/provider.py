@@ -3,9 +3,9 @@
 A provider lives in an :class:`~sim.model.area.Area`, which holds the simpy environment and
 the clock and makes the council's referrals. Time is in days. Three kinds of event drive a
 provider: referral arrivals and package ends (at their exact times), a weekly settlement (care
-delivery, pay, satisfaction, sickness and leavers falling in the week, hiring) and a month
-close (invoice payments fallen due, bills, owner drawings, failure checks, the monthly record),
-the last two called by the area for each of its providers in turn.
+delivery, pay, satisfaction, sickness, holidays and leavers falling in the week, hiring) and a
+month close (invoice payments fallen due, bills, owner drawings, failure checks, the monthly
+record), the last two called by the area for each of its providers in turn.
 ``Provider`` holds the state and runs those steps in order; each mechanism is a module of plain
 functions taking the provider:
 
@@ -13,7 +13,7 @@ functions taking the provider:
 - :mod:`sim.model.brokerage`: the council's referrals, its allocation rule and tenders
 - :mod:`sim.model.acceptance`: taking clients on, the waiting list, packages ending
 - :mod:`sim.model.delivery`: the week's delivery, continuity, clients leaving dissatisfied
-- :mod:`sim.model.staff`: sickness, staff leaving, hiring, the owner's care hours
+- :mod:`sim.model.staff`: sickness, holidays, staff leaving, hiring, the owner's care hours
 - :mod:`sim.model.money`: pay, income, invoices, fees, loans, drawings (via the ledger)
 - :mod:`sim.model.failure`: insolvency and the owner giving up
 - :mod:`sim.model.record`: the monthly record
