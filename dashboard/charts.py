@@ -287,8 +287,9 @@ def clients_by_payer(results: Any) -> go.Figure:
 
 
 def staff_and_continuity(results: Any) -> go.Figure:
-    """Average employees (left axis) and continuity of care (right axis) per month."""
-    means = monthly_means(results.monthly, ["staff", "continuity"])
+    """Average employees and carers per client (left axis) and continuity of care (right
+    axis) per month."""
+    means = monthly_means(results.monthly, ["staff", "continuity", "carers_per_client"])
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(
         go.Scatter(
@@ -308,15 +309,28 @@ def staff_and_continuity(results: Any) -> go.Figure:
             mode="lines",
             line={"color": GREEN, "width": 2.5, "dash": "dot"},
             name="Continuity of care",
-            hovertemplate="%{y:.0%} of hours by the regular carer<extra></extra>",
+            hovertemplate="%{y:.0%} of hours by a settled regular carer<extra></extra>",
         ),
         secondary_y=True,
     )
-    fig.update_yaxes(
-        title_text="Employees besides the owner", rangemode="tozero", secondary_y=False
+    fig.add_trace(
+        go.Scatter(
+            x=means["month"],
+            y=means["carers_per_client"],
+            mode="lines",
+            line={"color": GREEN, "width": 1.5},
+            name="Carers per client",
+            hovertemplate="%{y:.2f} different carers a client saw<extra></extra>",
+        ),
+        secondary_y=False,
     )
     fig.update_yaxes(
-        title_text="Hours by the regular carer",
+        title_text="Employees besides the owner; carers per client",
+        rangemode="tozero",
+        secondary_y=False,
+    )
+    fig.update_yaxes(
+        title_text="Hours by a settled regular carer",
         tickformat=".0%",
         range=[0, 1.02],
         dtick=0.2,

@@ -146,6 +146,7 @@ def policy_summary(table: pd.DataFrame) -> None:
             ],
             "Difference vs first (95% CI)": table.apply(interval, axis=1),
             "Continuity of care": table["continuity"].map(pct),
+            "Carers per client a month": table["carers_per_client"].map(lambda v: f"{v:.2f}"),
             "Council-funded share of clients": table["council_share"].map(pct),
             "Council offers per provider": table["la_referrals"].map(lambda v: f"{v:.1f}"),
             "Council offers declined": table["la_declined_share"].map(pct),

@@ -258,6 +258,8 @@ def _fmt(metric: str, value: float | None, sign: bool = False, unit: bool = True
         if not sign:
             return f"{100 * value:.0f}%"
         return f"{plus}{100 * value:.1f}" + (" pts" if unit else "")
+    if metric == "carers_per_client":
+        return f"{plus}{value:.2f}"
     if metric in ("final_cash", "cost_per_hour", "price_per_hour"):
         return plus + pounds(value, 2 if "hour" in metric else 0)
     return f"{plus}{value:,.1f}"

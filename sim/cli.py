@@ -388,6 +388,7 @@ def _show_one(scenario: Scenario, seed: int | None) -> None:
         "staff": "staff",
         "hours_delivered": "hours",
         "continuity": "continuity",
+        "carers_per_client": "carers/client",
         "income_earned": "income £",
         "costs": "costs £",
         "operating_result": "result £",

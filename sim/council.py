@@ -125,13 +125,13 @@ def council_summary(results: Any) -> dict[str, Any]:
     """What a commissioner looks at for one provider under one policy.
 
     Returns:
-        ``survival`` (at 3 years capped at the horizon, with Wilson CI), ``continuity`` (mean
-        with CI), ``council_share`` (council-funded share of client-months), ``la_referrals``
-        and ``la_declined_share`` (council offers reaching the provider per replication and
-        the pooled share declined), ``declined_per_rep`` (all channels), ``council_pays``
-        (£ per delivered council-funded hour, None if there were none) and
-        ``council_clients_displaced`` (council-funded clients per 100 providers whose
-        provider failed under them).
+        ``survival`` (at 3 years capped at the horizon, with Wilson CI), ``continuity`` and
+        ``carers_per_client`` (means with CI), ``council_share`` (council-funded share of
+        client-months), ``la_referrals`` and ``la_declined_share`` (council offers reaching the
+        provider per replication and the pooled share declined), ``declined_per_rep`` (all
+        channels), ``council_pays`` (£ per delivered council-funded hour, None if there were none)
+        and ``council_clients_displaced`` (council-funded clients per 100 providers whose provider
+        failed under them).
     """
     scenario = results.scenario
     runs, monthly = results.runs, results.monthly
@@ -161,6 +161,7 @@ def council_summary(results: Any) -> dict[str, Any]:
             "upper": float(upper),
         },
         "continuity": mean_with_ci(runs["continuity"]),
+        "carers_per_client": mean_with_ci(runs["carers_per_client"]),
         "council_share": float(la_clients.sum() / clients.sum()) if clients.sum() else None,
         "la_referrals": offers / len(runs),
         "la_declined_share": declined / offers if offers else None,
@@ -189,6 +190,7 @@ def policy_table(names: Sequence[str], results: Sequence[Any]) -> pd.DataFrame:
                 "survival_diff_lower": diff["lower"],
                 "survival_diff_upper": diff["upper"],
                 "continuity": fig["continuity"]["mean"],
+                "carers_per_client": fig["carers_per_client"]["mean"],
                 "council_share": fig["council_share"],
                 "la_referrals": fig["la_referrals"],
                 "la_declined_share": fig["la_declined_share"],

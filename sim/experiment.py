@@ -83,6 +83,7 @@ RUN_COLUMNS = (
     "peak_clients",
     "mean_clients",
     "continuity",
+    "carers_per_client",
     "hours_delivered",
     "income_earned",
     "costs",
@@ -97,7 +98,8 @@ RunRow = tuple[Any, ...]  # one row of the runs table, in RUN_COLUMNS order
 
 _FIXED_LABELS = {
     "final_cash": "final cash (£)",
-    "continuity": "continuity (share of hours by the regular carer)",
+    "continuity": "continuity (share of hours by a settled regular carer)",
+    "carers_per_client": "carers per client (different people a client sees in a month)",
     "mean_clients": "mean clients",
     "cost_per_hour": "cost per delivered hour (£, mean over runs)",
     "price_per_hour": "price per delivered hour (£, mean over runs)",
@@ -129,7 +131,11 @@ def _runs_rows(
         return np.add.reduceat(np.asarray(monthly[column], dtype=float), offsets)
 
     hours = total("hours_delivered")
-    regular = total("hours_regular")
+    regular = total("hours_continuity")
+    per_client = np.asarray(monthly["carers_per_client"], dtype=float)
+    seen = ~np.isnan(per_client)
+    carers_months = np.add.reduceat(seen.astype(float), offsets)
+    carers_sum = np.add.reduceat(np.where(seen, per_client, 0.0), offsets)
     income = total("income_earned")
     costs = total("costs")
     clients = np.asarray(monthly["clients"], dtype=np.int64)
@@ -153,6 +159,7 @@ def _runs_rows(
                 int(peak[i]),
                 float(mean_clients[i]),
                 _ratio(regular[i], hours[i]),
+                _ratio(carers_sum[i], carers_months[i]),
                 float(hours[i]),
                 float(income[i]),
                 float(costs[i]),
@@ -719,6 +726,7 @@ def _seeded(scenario: Scenario, seed: int | None) -> Scenario:
 RUN_METRICS = (
     "final_cash",
     "continuity",
+    "carers_per_client",
     "mean_clients",
     "cost_per_hour",
     "price_per_hour",
@@ -800,9 +808,9 @@ class Results:
         One place for comparison, sensitivity and goal-seeking to share. Columns:
         ``survival_<m>`` (1.0 if still trading at the end of month m, m in 12/24/36/60
         capped at the horizon), ``breakeven_<m>`` (1.0 if broke even by month 36, capped),
-        ``final_cash``, ``continuity``, ``mean_clients``, ``cost_per_hour``,
-        ``price_per_hour``, ``declined``. Means of the indicators are shares; NaN marks a
-        figure undefined for that replication (e.g. no hours delivered).
+        ``final_cash``, ``continuity``, ``carers_per_client``, ``mean_clients``,
+        ``cost_per_hour``, ``price_per_hour``, ``declined``. Means of the indicators are
+        shares; NaN marks a figure undefined for that replication (e.g. no hours delivered).
         """
         import pandas as pd
 

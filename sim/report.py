@@ -13,6 +13,11 @@ def pct(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.0f}%"
 
 
+def number(value: float | None) -> str:
+    """A figure to two decimals; 'n/a' for None or NaN."""
+    return "n/a" if value is None or value != value else f"{value:.2f}"
+
+
 def pounds(value: float | None, decimals: int = 2) -> str:
     """An amount of money as text, e.g. '-£1,234.50'; 'n/a' for None or NaN."""
     if value is None or value != value:
@@ -66,7 +71,16 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
             f"{pounds(cash['p10'], 0)} / {pounds(cash['p50'], 0)} / {pounds(cash['p90'], 0)}",
         )
     )
-    rows.append(("Continuity of care (hours by regular carer)", _interval(summary["continuity"])))
+    rows.append(
+        ("Continuity of care (hours by a settled regular carer)", _interval(summary["continuity"]))
+    )
+    if "carers_per_client" in summary:
+        rows.append(
+            (
+                "Carers per client (different people a month)",
+                _interval(summary["carers_per_client"], number),
+            )
+        )
     rows.append(("Cost per delivered hour", _interval(summary["cost_per_hour"], pounds)))
     rows.append(("Income per delivered hour", _interval(summary["price_per_hour"], pounds)))
     rows += breakeven_rows(summary.get("breakeven_facts"))

@@ -597,6 +597,7 @@ def summarise(runs: Columns, monthly: Columns, horizon: int) -> dict[str, Any]:
         "share_months_not_covering_costs": share_of_months_not_covering_costs(monthly),
         "final_cash": final_cash_quantiles(runs),
         "continuity": mean_with_ci(runs["continuity"]),
+        "carers_per_client": mean_with_ci(runs["carers_per_client"]),
         "cost_per_hour": ratio_with_ci(runs["costs"], runs["hours_delivered"]),
         "price_per_hour": ratio_with_ci(runs["income_earned"], runs["hours_delivered"]),
         "declined_by_channel": declined,

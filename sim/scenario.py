@@ -168,6 +168,9 @@ class Owner(Section):
         description="£/mile the business pays the owner for the miles of their own care "
         "visits (0 = the owner bears their car costs).",
     )
+    holiday_weeks_per_year: float = Field(
+        5.6, ge=0, le=26, description="Weeks/year on holiday, taken a week at a time (0 = none)."
+    )
 
 
 class Staff(Section):
@@ -188,6 +191,9 @@ class Staff(Section):
         35.0, gt=0, le=60, description="h/week of care one worker can deliver (incl. travel)."
     )
     sickness_days_per_year: float = Field(4.8, ge=0, le=260, description="Days/year off sick.")
+    holiday_weeks_per_year: float = Field(
+        5.6, ge=0, le=26, description="Weeks/year each employee is on holiday (0 = none)."
+    )
     sickness_spell_days: SpellDistribution = Field(
         Fixed(value=3.0),
         description="Working days per spell of sickness (5 = a whole week; a longer spell "
@@ -388,6 +394,12 @@ class Clients(Section):
         ge=0,
         le=1,
         description="Weekly chance of leaving if no hour is from the regular carer (scales).",
+    )
+    new_carer_settling_weeks: int = Field(
+        4,
+        ge=0,
+        le=26,
+        description="Weeks a new regular carer (after a change) does not yet count as continuity.",
     )
     waiting_list_places: int = Field(0, ge=0, le=50, description="Referrals that may wait.")
     waiting_patience_days: float = Field(14.0, ge=0, le=3650, description="Days a referral waits.")

@@ -61,6 +61,7 @@ def deterministic() -> sim.Scenario:
             "business.staff_ceiling": 0,
             "owner.care_hours_per_week": CLIENTS * HOURS,
             "owner.sickness_days_per_year": 0.0,
+            "owner.holiday_weeks_per_year": 0.0,
             "owner.min_drawings_per_month": DRAWINGS,
             "clients.hours_per_week": HOURS,
             "clients.package_months": 1000.0,

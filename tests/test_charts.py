@@ -99,19 +99,21 @@ def test_clients_by_payer(results: experiment.Results) -> None:
 
 def test_staff_and_continuity(results: experiment.Results) -> None:
     fig = charts.staff_and_continuity(results)
-    assert names(fig) == ["Employees", "Continuity of care"]
-    assert fig.data[1].yaxis == "y2"
+    assert names(fig) == ["Employees", "Continuity of care", "Carers per client"]
+    assert fig.data[1].yaxis == "y2" and fig.data[2].yaxis == "y"
     # independently: each month's mean over the futures trading of staff, and of the share
-    # of hours given by the regular carer (months with no hours delivered left out)
+    # of hours given by a settled regular carer (months with no hours delivered left out)
     monthly = results.monthly
     delivered = monthly["hours_delivered"].astype(float)
-    share = (monthly["hours_regular"] / delivered).where(delivered > 0)
+    share = (monthly["hours_continuity"] / delivered).where(delivered > 0)
     expected = share.groupby(monthly["month"]).mean()
     np.testing.assert_array_equal(np.asarray(fig.data[1].x), expected.index)
     np.testing.assert_allclose(np.asarray(fig.data[1].y, dtype=float), expected, rtol=1e-6)
     staff = monthly.groupby("month")["staff"].mean()
     np.testing.assert_allclose(np.asarray(fig.data[0].y, dtype=float), staff, rtol=1e-6)
     assert expected.notna().any() and 0 < expected.min() < 1, "continuity below 1 in some month"
+    carers = monthly.groupby("month")["carers_per_client"].mean()  # NaN months left out
+    np.testing.assert_allclose(np.asarray(fig.data[2].y, dtype=float), carers, rtol=1e-6)
 
 
 def test_referrals_by_channel(results: experiment.Results) -> None:

@@ -137,7 +137,8 @@ def test_runs_table_agrees_with_single_replications(
         declined = m[[c for c in m if c.startswith("declined_")]].to_numpy().sum()
         assert row["declined"] == declined
         if hours > 0:
-            assert row["continuity"] == pytest.approx(m["hours_regular"].sum() / hours)
+            assert row["continuity"] == pytest.approx(m["hours_continuity"].sum() / hours)
+            assert row["carers_per_client"] == pytest.approx(m["carers_per_client"].mean())
             assert row["cost_per_hour"] == pytest.approx(m["costs"].sum() / hours)
             assert row["price_per_hour"] == pytest.approx(m["income_earned"].sum() / hours)
         else:
@@ -220,6 +221,7 @@ def test_identical_scenarios_differ_by_exactly_zero(short: sim.Scenario) -> None
         "breakeven_24",
         "final_cash",
         "continuity",
+        "carers_per_client",
         "mean_clients",
         "cost_per_hour",
         "price_per_hour",

@@ -33,8 +33,10 @@ QUIET = {
     "failure.insolvency": False,
     "failure.owner_exit": False,
     "owner.sickness_days_per_year": 0.0,
+    "owner.holiday_weeks_per_year": 0.0,
     "owner.extra_cover_hours_per_week": 0.0,
     "staff.sickness_days_per_year": 0.0,
+    "staff.holiday_weeks_per_year": 0.0,
     "staff.turnover_per_year": 0.0,
     "staff.travel_minutes_per_visit": 10.0,  # the hand calculations assume 10
     "clients.hours_per_week": 5.0,

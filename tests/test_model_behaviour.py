@@ -127,6 +127,8 @@ def test_more_council_referrals_never_lower_hours_delivered(base):
             "staff.turnover_per_year": 0.0,
             "staff.sickness_days_per_year": 0.0,
             "owner.sickness_days_per_year": 0.0,
+            "staff.holiday_weeks_per_year": 0.0,  # nobody away: no hour is ever missed
+            "owner.holiday_weeks_per_year": 0.0,
             "failure.insolvency": False,
             "failure.owner_exit": False,
         }

@@ -38,6 +38,7 @@ def loss_system(stay) -> sim.Scenario:
             "business.staff_ceiling": 0,
             "owner.care_hours_per_week": HOURS * PLACES,
             "owner.sickness_days_per_year": 0.0,
+            "owner.holiday_weeks_per_year": 0.0,  # an Erlang loss system's servers never rest
             "clients.hours_per_week": HOURS,
             "clients.package_months": stay,
             "clients.leave_per_missed_share": 0.0,

@@ -24,6 +24,7 @@ def one_of_each() -> sim.Scenario:
             "owner.care_hours_per_week": 0.0,
             "owner.extra_cover_hours_per_week": 0.0,
             "owner.sickness_days_per_year": 0.0,
+            "owner.holiday_weeks_per_year": 0.0,
             "owner.min_drawings_per_month": 0.0,
             "staff.initial_staff": 1,
             "staff.contract": "contracted",
@@ -33,6 +34,7 @@ def one_of_each() -> sim.Scenario:
             "uplifts.wage_floor_per_hour": 0.0,  # the pay rules are this trace's own:
             "staff.employment_allowance_per_year": 0.0,  # no floor, every pound of NI paid
             "staff.sickness_days_per_year": 0.0,
+            "staff.holiday_weeks_per_year": 0.0,
             "staff.turnover_per_year": 0.0,
             "staff.travel_minutes_per_visit": 0.0,
             "staff.miles_per_visit": 2.0,

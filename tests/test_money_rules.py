@@ -165,6 +165,7 @@ OWNER_ONLY = {
     "business.vat_threshold_per_year": 10_000.0,
     "owner.care_hours_per_week": 30.0,
     "owner.sickness_days_per_year": 0.0,
+    "owner.holiday_weeks_per_year": 0.0,
     "owner.mileage_rate_per_mile": 0.0,
     "clients.hours_per_week": 30.0,
     "clients.package_months": 1000.0,

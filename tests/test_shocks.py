@@ -45,6 +45,8 @@ QUIET = {
     "staff.turnover_per_year": 0.0,
     "staff.sickness_days_per_year": 0.0,
     "owner.sickness_days_per_year": 0.0,
+    "owner.holiday_weeks_per_year": 0.0,
+    "staff.holiday_weeks_per_year": 0.0,
     "shocks.key_worker_per_year": 0.0,
     "shocks.poor_inspection_per_year": 0.0,
     "shocks.large_client_per_year": 0.0,

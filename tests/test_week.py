@@ -39,6 +39,8 @@ WEEK_BASE = {
     "staff.turnover_per_year": 0.0,
     "staff.sickness_days_per_year": 0.0,
     "owner.sickness_days_per_year": 0.0,
+    "staff.holiday_weeks_per_year": 0.0,
+    "owner.holiday_weeks_per_year": 0.0,
     "uplifts.wage_floor_per_hour": 0.0,  # the wage is the scenario's, never lifted to the floor
     "shocks.enabled": False,  # no key worker leaves, no client ends, the owner is never away
 }
@@ -184,11 +186,27 @@ def test_a_week_with_sickness_cover_owner_cover_and_missed_hours():
         {"self_funder": 21.0, "direct_payment": 8.0, "local_authority": 18.0}, abs=1e-9
     )
     # The month's counters: needed 14 + 18 + 8 + 8 = 48; delivered 14 + 18 + 8 + 7 = 47;
-    # missed 1; regular 12 + 18 + 8 + 0 = 38; cover 2 + 4 = 6; owner cover 3.
+    # missed 1; regular 12 + 18 + 8 + 0 = 38; cover 2 + 4 = 6; owner cover 3. Every regular
+    # carer has been with their client from the start: all 38 regular hours are continuity.
     assert p.m_hours == pytest.approx(
-        {"delivered": 47.0, "missed": 1.0, "regular": 38.0, "cover": 6.0, "owner_cover": 3.0},
+        {
+            "delivered": 47.0,
+            "missed": 1.0,
+            "regular": 38.0,
+            "cover": 6.0,
+            "owner_cover": 3.0,
+            "continuity": 38.0,
+        },
         abs=1e-9,
     )
+    # The people each client saw: c1 Bob and Ann; c2 Ann; c3 the owner; c4 Ann and the owner
+    # (Bob gave c4 nothing): 2 + 1 + 1 + 2 = 6 carers over 4 clients, 1.5 a client.
+    assert [c.seen for c in (c1, c2, c3, c4)] == [
+        {bob.id, ann.id},
+        {ann.id},
+        {owner.id},
+        {ann.id, owner.id},
+    ]
     # Satisfaction: the share of needed hours given by the regular carer, 38 / 48.
     assert p.satisfaction == pytest.approx(38.0 / 48.0, rel=1e-12)
     assert list(p.recent) == [(38.0, 47.0)]

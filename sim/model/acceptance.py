@@ -8,7 +8,9 @@ declined; a decline for want of staff (not of places), like a waiting list, tell
 to hire (:mod:`sim.model.staff`). A package ends at the end of its drawn length or when the
 client leaves dissatisfied (decided in :mod:`sim.model.delivery`); its carer's hours are freed
 and the waiting list is served again.
-Clients whose carer left are given a new regular carer where someone has room.
+Clients whose carer left are given a new regular carer where someone has room: the change
+(counted when the old carer left) is a break the client feels, and the new carer's hours count
+as continuity only after ``clients.new_carer_settling_weeks`` weeks with the client.
 """
 
 from __future__ import annotations
@@ -89,6 +91,9 @@ def end_package(p: Provider, client: Client, dissatisfied: bool) -> None:
     p.hours_by_channel[client.channel] = remaining
     p.m_ended += 1
     p.m_dissatisfied += dissatisfied
+    if client.seen:  # the people they saw this month, until they left
+        p.m_carers_seen += len(client.seen)
+        p.m_clients_seen += 1
     fill_from_waiting(p)
 
 
@@ -129,4 +134,14 @@ def reassign(p: Provider) -> None:
             if carer is not None:
                 carer.assign(client)
                 p.orphans -= 1
+                settle_in(p, client)
                 p.changed()
+
+
+def settle_in(p: Provider, client: Client) -> None:
+    """A new regular carer after a change: their first weeks with the client (from the next
+    settlement) are not yet continuity."""
+    weeks = p.sc.clients.new_carer_settling_weeks
+    if weeks > 0:
+        client.settled_week = p.week + 1 + weeks
+        p.settling.append(client)

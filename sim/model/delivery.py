@@ -4,14 +4,22 @@
 Settled once a week for all clients rather than one event per visit, which keeps the model
 fast while still measuring continuity: each client's hours go first to their regular carer,
 then to another employee with spare hours (cover), then to the owner (owner cover, using
-spare care hours and then extra hours), and whatever is left is missed. The delivered hours
-earn income (accrued here, billed in :mod:`sim.model.money`), set the week's satisfaction
-(the share of needed hours given by the regular carer, which drives word of mouth and the
-council's past-performance allocation), and clients may leave dissatisfied, more often the
-more hours were missed or came from strangers.
+spare care hours and then extra hours), and whatever is left is missed. Continuity is the
+share of hours given by the client's regular carer once they know the client: after a change
+of regular carer (a leaver) the new carer's first ``clients.new_carer_settling_weeks`` weeks
+do not count, since continuity means a carer who knows the person and their routine (the
+Birmingham study's "same worker visiting the same person"), not a name on the rota. Each
+client's carers this month (the people who gave them any hours) are counted too. The
+delivered hours earn income (accrued here, billed in :mod:`sim.model.money`), the week's
+continuity sets satisfaction (which drives word of mouth and the council's past-performance
+allocation), and clients may leave dissatisfied, more often the more hours were missed or not
+given by a settled regular carer. Hours missed while the regular carer is on holiday are still
+missed (no care, no income) but were planned with the client, so they are no reason to leave
+(an assumption: a sole trader's clients know their weeks off and arrange for them).
 
-Most weeks nobody is short of hours: :func:`quiet_week` then books the same postings and
-counts from running totals by channel instead of visiting every client.
+Most weeks nobody is short of hours and nobody is settling in with a new carer:
+:func:`quiet_week` then books the same postings and counts from running totals by channel
+instead of visiting every client.
 """
 
 from __future__ import annotations
@@ -49,6 +57,7 @@ def settle_week(
             carer.available -= give
             carer.worked += give
             need -= give
+            client.seen.add(carer.id)
         client.regular = give
         if need > EPS:
             short.append((client, need))
@@ -68,10 +77,12 @@ def settle_week(
             worker.worked += give
             client.cover += give
             need -= give
+            client.seen.add(worker.id)
         if need > EPS and owner.available > EPS:
             give = min(need, owner.available)
             owner.available -= give
             owner.worked += give
+            client.seen.add(owner.id)
             if carer is owner:
                 client.regular += give
             else:
@@ -104,6 +115,10 @@ def quiet_week(p: Provider) -> None:
     week = p.quiet
     if week is None:
         week = p.quiet = quiet_amounts(p)
+    if not p.seen_fresh:  # each client saw their regular carer (sets: once is enough)
+        for client in p.clients:
+            client.seen.add(client.carer.id)  # type: ignore[union-attr]  # quiet: all have one
+        p.seen_fresh = True
     pay, earnings, total = week
     add_pay(p, *pay)
     accrued = p.accrued
@@ -114,6 +129,7 @@ def quiet_week(p: Provider) -> None:
     m_hours = p.m_hours
     m_hours["delivered"] += total
     m_hours["regular"] += total
+    m_hours["continuity"] += total
     if total > 0:
         p.satisfaction = 1.0
         p.recent.append((total, total))
@@ -140,7 +156,7 @@ def quiet_amounts(p: Provider) -> QuietWeek:
 
 def earn_and_keep(p: Provider) -> None:
     """Accrue income for delivered hours, count hours and continuity, and let clients
-    leave when visits were missed or came from strangers (mechanism 3)."""
+    leave when visits were missed or not given by a settled regular carer (mechanism 3)."""
     cl = p.sc.clients
     per_missed = cl.leave_per_missed_share
     per_stranger = cl.leave_per_discontinuity
@@ -148,6 +164,8 @@ def earn_and_keep(p: Provider) -> None:
     earned = dict.fromkeys(CHANNELS, 0.0)
     prices = {c: client_hour_price(p, c) for c in CHANNELS}
     delivered_total = regular_total = cover_total = owner_total = need_total = 0.0
+    continuity_total = 0.0
+    week = p.week
     leaving = []
     for client in p.clients:
         staff_hours = client.staff_hours
@@ -157,11 +175,17 @@ def earn_and_keep(p: Provider) -> None:
         delivered_total += delivered * scale
         p.m_payer_hours[client.payer] += delivered * scale
         regular_total += client.regular * scale
+        known = client.regular if week >= client.settled_week else 0.0
+        continuity_total += known * scale
         cover_total += client.cover * scale
         owner_total += client.owner_cover * scale
         need_total += client.client_hours
-        missed_share = max(0.0, 1.0 - delivered / staff_hours)
-        stranger_share = 1.0 - client.regular / delivered if delivered > 0 else 1.0
+        carer = client.carer
+        if carer is not None and carer.holiday:
+            missed_share = 0.0  # planned with the client: missed, but no reason to leave
+        else:
+            missed_share = max(0.0, 1.0 - delivered / staff_hours)
+        stranger_share = 1.0 - known / delivered if delivered > 0 else 1.0
         if uniform() < per_missed * missed_share + per_stranger * stranger_share:
             leaving.append(client)
     for channel, amount in earned.items():
@@ -172,8 +196,9 @@ def earn_and_keep(p: Provider) -> None:
     hours["regular"] += regular_total
     hours["cover"] += cover_total
     hours["owner_cover"] += owner_total
+    hours["continuity"] += continuity_total
     if need_total > 0:
-        p.satisfaction = regular_total / need_total
-        p.recent.append((regular_total, delivered_total))
+        p.satisfaction = continuity_total / need_total
+        p.recent.append((continuity_total, delivered_total))
     for client in leaving:
         end_package(p, client, dissatisfied=True)

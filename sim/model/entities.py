@@ -20,6 +20,10 @@ class Client:
     start: float  # day the package started
     carer: Worker | None = None
     active: bool = True
+    # continuity as the client lives it: a change of regular carer is a break; the new
+    # carer's hours count as continuity only from settlement ``settled_week``
+    settled_week: float = 0.0
+    seen: set[int] = field(default_factory=set)  # ids of the people who cared this month
     # this week's settlement, in staff hours
     regular: float = 0.0
     cover: float = 0.0
@@ -40,9 +44,12 @@ class Worker:
     # this week's settlement
     available: float = 0.0
     sick: float = 0.0
+    holiday: bool = False  # on holiday this week (the whole week off)
     worked: float = 0.0
     # when things happen to them (weeks are settlement numbers; see sim.model.staff)
     next_sick_week: float = math.inf  # the week their next sickness spell starts
+    next_holiday_week: float = math.inf  # the week their next week of holiday falls in
+    holiday_block: float = 0.0  # the start (in weeks) of the block their next holiday is in
     leave_week: float = math.inf  # the week they leave, at today's hazard
     hazard: float = 0.0  # weekly hazard of leaving, from the hours they are offered
     hazard_left: float = 0.0  # hazard still to run out (from `anchor_week`) before they leave

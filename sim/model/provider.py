@@ -3,9 +3,9 @@
 A provider lives in an :class:`~sim.model.area.Area`, which holds the simpy environment and
 the clock and makes the council's referrals. Time is in days. Three kinds of event drive a
 provider: referral arrivals and package ends (at their exact times), a weekly settlement (care
-delivery, pay, satisfaction, sickness and leavers falling in the week, hiring) and a month
-close (invoice payments fallen due, bills, owner drawings, failure checks, the monthly record),
-the last two called by the area for each of its providers in turn.
+delivery, pay, satisfaction, sickness, holidays and leavers falling in the week, hiring) and a
+month close (invoice payments fallen due, bills, owner drawings, failure checks, the monthly
+record), the last two called by the area for each of its providers in turn.
 ``Provider`` holds the state and runs those steps in order; each mechanism is a module of plain
 functions taking the provider:
 
@@ -13,7 +13,7 @@ functions taking the provider:
 - :mod:`sim.model.brokerage`: the council's referrals, its allocation rule and tenders
 - :mod:`sim.model.acceptance`: taking clients on, the waiting list, packages ending
 - :mod:`sim.model.delivery`: the week's delivery, continuity, clients leaving dissatisfied
-- :mod:`sim.model.staff`: sickness, staff leaving, hiring, the owner's care hours
+- :mod:`sim.model.staff`: sickness, holidays, staff leaving, hiring, the owner's care hours
 - :mod:`sim.model.money`: pay, income, invoices, fees, loans, drawings (via the ledger)
 - :mod:`sim.model.failure`: insolvency and the owner giving up
 - :mod:`sim.model.shocks`: later shocks (a key worker, an inspection, a large client, the
@@ -50,6 +50,7 @@ from sim.model.referrals import Arrivals, arrive, monthly_rates
 from sim.model.shocks import SHOCKS, Shocks, close_if_owner_gone
 from sim.model.staff import (
     consider_hiring,
+    draw_holidays,
     draw_sickness,
     new_employee,
     new_worker,
@@ -67,6 +68,11 @@ CONTINUITY_MEMORY_WEEKS = 13  # the council's view of past performance: last qua
 STEADY_WEEKS = True  # book steady weeks' pay and earnings only (False: every step, for tests)
 
 
+def off(worker: Worker) -> float:
+    """The share of this week a worker is away: all of it on holiday, else their sickness."""
+    return 1.0 if worker.holiday else worker.sick
+
+
 class Provider:
     """The state of one provider in one replication, and its weekly and monthly steps."""
 
@@ -82,6 +88,10 @@ class Provider:
         self.quiet: QuietWeek | None = None  # a quiet week's amounts, until the state changes
         self.anyone_sick = False
         self.next_sick_week = math.inf  # the soonest week any worker's next spell starts
+        self.anyone_on_holiday = False
+        self.next_holiday_week = math.inf  # the soonest week any worker's next holiday falls in
+        self.settling: list[Client] = []  # clients whose new regular carer is settling in
+        self.seen_fresh = False  # quiet weeks' carers are in the clients' ``seen`` sets
         self.orphans = 0  # clients without a regular carer
         self.hiring_stale = True  # clients, staff or hours changed since the last hiring check
         # a steady provider repeats its last settlement until ``next_event_week`` (see settle)
@@ -197,7 +207,11 @@ class Provider:
             "regular": 0.0,
             "cover": 0.0,
             "owner_cover": 0.0,
+            "continuity": 0.0,  # given by a settled regular carer
         }
+        self.m_carer_changes = 0
+        self.m_carers_seen = 0  # people seen, summed over the clients who saw anyone
+        self.m_clients_seen = 0
         self.m_hires = 0
         self.m_leavers = 0
         self.m_ended = 0
@@ -212,6 +226,7 @@ class Provider:
         """Clients, staff, hours or prices changed: forget the quiet week's amounts and look
         at hiring again."""
         self.quiet = None
+        self.seen_fresh = False
         self.hiring_stale = True
         self.steady = False
         self.changes += 1
@@ -248,10 +263,13 @@ class Provider:
             return
         changes = self.changes
         draw_sickness(self, week)
+        draw_holidays(self, week)
+        if self.settling:
+            self.settling = [c for c in self.settling if c.active and c.settled_week > week]
         if week >= self.next_shock_week or self.owner_away:
             self.shocks.settle(week)
         workers = self.workers
-        quiet = not (self.anyone_sick or self.orphans)
+        quiet = not (self.anyone_sick or self.anyone_on_holiday or self.orphans or self.settling)
         if quiet:
             for worker in workers:
                 if worker.committed > worker.capacity + EPS:
@@ -259,12 +277,12 @@ class Provider:
                     break
         if not quiet:
             for worker in workers:
-                worker.available = worker.capacity * (1.0 - worker.sick)
-            quiet = everyone_covered(self)
+                worker.available = worker.capacity * (1.0 - off(worker))
+            quiet = not self.settling and everyone_covered(self)
         if quiet and not (self.anyone_sick and self.statutory_sick_pay):
             quiet_week(self)
         else:  # (a quiet week's saved pay has no sick pay: a sick week is settled in full)
-            owner_extra = self.sc.owner.extra_cover_hours_per_week * (1.0 - self.owner.sick)
+            owner_extra = self.sc.owner.extra_cover_hours_per_week * (1.0 - off(self.owner))
             settle_week(self.clients, self.workers, self.owner, owner_extra)
             pay_staff(self)
             earn_and_keep(self)
@@ -277,11 +295,17 @@ class Provider:
         bill_week(self, week)
         self.arrivals.update()
         self.steady = (
-            quiet and changes == self.changes and not self.anyone_sick and not self.waiting
+            quiet
+            and changes == self.changes
+            and not self.anyone_sick
+            and not self.anyone_on_holiday
+            and not self.waiting
         )
         if self.steady:
             leaving = min((w.leave_week for w in workers[1:]), default=math.inf)
-            self.next_event_week = min(self.next_sick_week, leaving, self.next_shock_week)
+            self.next_event_week = min(
+                self.next_sick_week, self.next_holiday_week, leaving, self.next_shock_week
+            )
 
     def month_start(self, month: int) -> None:
         """A new month: uplifts, a new tax year, grants and loans, the owner's hours and the

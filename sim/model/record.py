@@ -3,10 +3,10 @@
 Written at each month close, after the bills, drawings and failure check: cash flows and
 balances (from the ledger's month, closed here), income and costs by kind, what is owed to
 the business, clients by payer, the waiting list, staff, hires and leavers, hours delivered,
-missed and covered, continuity, referrals accepted and declined by channel, the size band,
-whether the business is still trading, VAT charged, paid and whether registered, and the
-shocks that struck it (sim.model.shocks). The
-month's counters are then reset.
+missed and covered, continuity (hours from a settled regular carer), carers per client and
+changes of regular carer, referrals accepted and declined by channel, the size band, whether
+the business is still trading, VAT charged, paid and whether registered, and the shocks that
+struck it (sim.model.shocks). The month's counters are then reset.
 """
 
 from __future__ import annotations
@@ -85,6 +85,9 @@ COLUMNS: tuple[tuple[str, np.dtype], ...] = (
     *((f"hours_{payer}", _FLOAT) for payer in PAYERS),
     *((f"income_{payer}", _FLOAT) for payer in PAYERS),
     ("continuity", _FLOAT),
+    ("hours_continuity", _FLOAT),  # delivered by a settled regular carer
+    ("carers_per_client", _FLOAT),  # people a client saw this month, mean over clients seen
+    ("carer_changes", _INT),  # clients who lost their regular carer this month
     ("on_council_list", _BOOL),
     ("size_band", np.dtype(object)),
     ("trading", _BOOL),
@@ -159,6 +162,14 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
     for account in OWED_ACCOUNTS:
         owed += balances.get(account, 0)
     delivered = hours["delivered"]
+    carers_seen = p.m_carers_seen
+    clients_seen = p.m_clients_seen
+    for client in p.clients:
+        if client.seen:
+            carers_seen += len(client.seen)
+            clients_seen += 1
+            client.seen = set()
+    p.seen_fresh = False
     counts = [n for row in zip(p.m_referrals, p.m_accepted, p.m_declined, strict=True) for n in row]
     book = p.monthly
     book._values[book.n] = (
@@ -200,7 +211,10 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
         hours["owner_cover"],
         *p.m_payer_hours.values(),
         *(income_by_payer[payer] / 100 for payer in PAYERS),
-        hours["regular"] / delivered if delivered > 0 else math.nan,
+        hours["continuity"] / delivered if delivered > 0 else math.nan,
+        hours["continuity"],
+        carers_seen / clients_seen if clients_seen else math.nan,
+        p.m_carer_changes,
         p.la_share > 0,
         not p.failed,
         p.vat_registered,

@@ -1,15 +1,22 @@
-"""Staff: sickness, leaving and hiring (mechanism 4), and the owner's own care hours.
+"""Staff: sickness, holidays, leaving and hiring (mechanism 4), and the owner's own care hours.
 
-Sickness and leaving are events at drawn times, settled at the weekly settlement they fall
-in. Each worker, the owner included, starts sickness spells a geometric number of weeks apart
-(a weekly chance set so that the days lost a year average the scenario's figure; a spell never
-carries into the next week) and works that much less that week. Employees leave at a weekly
-hazard from the annual turnover rate, raised when they are offered fewer hours than they want:
-each draws the hazard they will run through before leaving, and the week they leave is worked
-out again only when their hours change; their clients lose their regular carer. A vacancy
-opens when referrals were declined for want of staff, someone is waiting, or the staff are
-busier than the hiring threshold, within the staff ceiling; the hire arrives after a random
-time to hire, at a recruitment cost, and takes on carer-less and waiting clients.
+Sickness, holidays and leaving are events at drawn times, settled at the weekly settlement
+they fall in. Each worker, the owner included, starts sickness spells a geometric number of
+weeks apart (a weekly chance set so that the days lost a year average the scenario's figure; a
+spell never carries into the next week) and works that much less that week. Each takes their
+statutory holiday a whole week at a time, spread through the year: one week off at a uniformly
+drawn time in each block of 52.18 / (weeks a year) weeks, so the weeks a year are exact on
+average and never bunch; their clients need cover as in sickness. Employees are paid rolled-up
+holiday pay on the hours they work (``staff.holiday_accrual_rate``), so a week off adds no pay:
+a zero-hours employee on holiday is paid nothing that week (a contracted one is still paid
+their contracted hours by :func:`sim.model.money.weekly_pay`, as in any week). Employees leave
+at a weekly hazard from the annual turnover rate, raised when they are offered fewer hours
+than they want: each draws the hazard they will run through before leaving, and the week they
+leave is worked out again only when their hours change; their clients lose their regular
+carer (a change of carer). A vacancy opens when referrals were declined for want of staff,
+someone is waiting, or the staff are busier than the hiring threshold, within the staff
+ceiling; the hire arrives after a random time to hire, at a recruitment cost, and takes on
+carer-less and waiting clients.
 """
 
 from __future__ import annotations
@@ -58,6 +65,9 @@ def new_worker(p: Provider, worker: Worker) -> Worker:
     chance = p.sick_chance_owner if worker.is_owner else p.sick_chance_staff
     worker.next_sick_week = p.week + weeks_to_next(p.streams["sickness"], chance)
     p.next_sick_week = min(p.next_sick_week, worker.next_sick_week)
+    worker.holiday_block = float(p.week)
+    next_holiday(p, worker)
+    p.next_holiday_week = min(p.next_holiday_week, worker.next_holiday_week)
     if not worker.is_owner:
         worker.hazard_left = p.streams["turnover"].exponential()
         worker.anchor_week = p.week
@@ -116,6 +126,46 @@ def draw_sickness(p: Provider, week: int) -> None:
     p.next_sick_week = soonest
 
 
+def holiday_gap(p: Provider, worker: Worker) -> float:
+    """Weeks between the starts of a worker's holiday blocks (infinite with no holiday)."""
+    sc = p.sc
+    weeks = sc.owner.holiday_weeks_per_year if worker.is_owner else sc.staff.holiday_weeks_per_year
+    return WEEKS_PER_YEAR / weeks if weeks > 0 else math.inf
+
+
+def next_holiday(p: Provider, worker: Worker) -> None:
+    """Draw the worker's next week off: a uniform time in their next block of
+    ``holiday_gap`` weeks, the settlement after it (never the same week as the last)."""
+    gap = holiday_gap(p, worker)
+    if gap == math.inf:
+        worker.next_holiday_week = math.inf
+        return
+    stream = p.streams["owner_holidays" if worker.is_owner else "holidays"]
+    week = math.floor(worker.holiday_block + stream.uniform() * gap) + 1
+    last = worker.next_holiday_week if worker.next_holiday_week < math.inf else -math.inf
+    worker.next_holiday_week = max(week, last + 1)
+    worker.holiday_block += gap
+
+
+def draw_holidays(p: Provider, week: int) -> None:
+    """Send on holiday the workers whose week off is ``week``, bring back last week's, and
+    draw the next ones."""
+    if not p.anyone_on_holiday and week < p.next_holiday_week:
+        return
+    anyone = False
+    soonest = math.inf
+    for worker in p.workers:
+        if worker.next_holiday_week <= week:
+            worker.holiday = True
+            next_holiday(p, worker)
+            anyone = True
+        else:
+            worker.holiday = False
+        soonest = min(soonest, worker.next_holiday_week)
+    p.anyone_on_holiday = anyone
+    p.next_holiday_week = soonest
+
+
 def staff_leave(p: Provider, week: int) -> None:
     """Employees whose hazard of leaving has run out leave at this settlement.
 
@@ -149,6 +199,7 @@ def staff_leave(p: Provider, week: int) -> None:
     for worker in leavers:
         p.workers.remove(worker)
         p.orphans += len(worker.clients)
+        p.m_carer_changes += len(worker.clients)  # each client has lost their regular carer
         for client in list(worker.clients):
             worker.release(client)
         p.m_leavers += 1

@@ -36,6 +36,8 @@ STREAM_NAMES: tuple[str, ...] = (
     "shock_poor_inspection",
     "shock_large_client",
     "shock_owner_illness",
+    "holidays",
+    "owner_holidays",
 )
 AREA_STREAM_NAMES: tuple[str, ...] = ("council_arrivals", "council_allocation")
 

@@ -1,0 +1,215 @@
+"""Continuity as the client lives it, and holidays (sim.model.delivery, sim.model.staff).
+
+A change of regular carer (a leaver) is a break: the new carer's first
+``clients.new_carer_settling_weeks`` weeks are not continuity. Holidays are a week at a time,
+one in each block of 52.18 / (weeks a year) weeks. The hand calculations follow from those
+rules; the claims of the research (turnover, holidays and size lower continuity) are checked
+over replications on common random numbers, a paired difference within its 95% interval.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sim
+from sim.experiment import run
+from sim.model.clock import WEEKS_PER_YEAR
+from sim.model.staff import draw_holidays
+from tests.conftest import SCENARIO_FILES
+from tests.test_week import enrol, provider
+
+DEFAULT = next(p for p in SCENARIO_FILES if p.stem == "home_care_self_funders")
+NO_TIME_OFF = {
+    "staff.holiday_weeks_per_year": 0.0,
+    "owner.holiday_weeks_per_year": 0.0,
+}
+
+
+# --- holidays -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("weeks_a_year", [5.6, 2.0, 12.0])
+def test_each_worker_takes_their_weeks_off_one_in_each_block(weeks_a_year: float) -> None:
+    """One week off in each block of 52.18 / weeks_a_year weeks, at a drawn time: over W
+    settlements a worker has W / gap weeks off, give or take one (the block cut by the end),
+    and two weeks off are never more than two blocks apart."""
+    p = provider(
+        {
+            "staff.initial_staff": 20,
+            "staff.holiday_weeks_per_year": weeks_a_year,
+            "owner.holiday_weeks_per_year": weeks_a_year,
+        }
+    )
+    gap = WEEKS_PER_YEAR / weeks_a_year
+    settlements = 520
+    off: dict[int, list[int]] = {w.id: [] for w in p.workers}
+    for week in range(1, settlements + 1):
+        draw_holidays(p, week)
+        for worker in p.workers:
+            if worker.holiday:
+                off[worker.id].append(week)
+    for weeks in off.values():
+        assert abs(len(weeks) - settlements / gap) <= 1.0 + 1e-9, (len(weeks), settlements / gap)
+        assert weeks[0] <= math.floor(gap) + 1
+        assert max(np.diff(weeks)) <= 2 * gap + 1
+
+
+def test_no_holidays_when_switched_off() -> None:
+    p = provider({"staff.initial_staff": 3, **NO_TIME_OFF})
+    for week in range(1, 200):
+        draw_holidays(p, week)
+        assert not any(w.holiday for w in p.workers) and not p.anyone_on_holiday
+
+
+def test_holiday_cover_costs_continuity_the_share_of_weeks_off() -> None:
+    """Three employees each with one 10-hour client and room to cover each other (35 h each, no
+    travel), nobody sick, nobody leaving, the owner not caring but covering up to 30 h and never
+    off: every hour is delivered, and a client's hours come from someone else exactly in their
+    carer's weeks off, 5.6 of 52.18: continuity 1 - 5.6 / 52.18 = 0.8927, give or take one week in
+    520 per carer (0.002); each client has seen their carer and someone covering."""
+    p = provider(
+        {
+            "staff.initial_staff": 3,
+            "business.staff_ceiling": 3,
+            "staff.contract": "zero_hours",
+            "staff.travel_minutes_per_visit": 0.0,
+            "staff.holiday_weeks_per_year": 5.6,
+            "owner.holiday_weeks_per_year": 0.0,
+            "owner.care_hours_per_week": 0.0,
+            "owner.extra_cover_hours_per_week": 30.0,  # covers the weeks all three are off
+            "clients.leave_per_discontinuity": 0.0,  # the clients stay to be counted
+        }
+    )
+    clients = [enrol(p, worker, "self_funder", 10.0) for worker in p.workers[1:]]
+    settlements = 520
+    for week in range(1, settlements + 1):
+        p.settle(week)
+    hours = p.m_hours
+    assert hours["missed"] == 0.0 and hours["delivered"] == pytest.approx(30.0 * settlements)
+    assert hours["continuity"] / hours["delivered"] == pytest.approx(
+        1 - 5.6 / WEEKS_PER_YEAR, abs=1.0 / settlements
+    )
+    assert all(len(c.seen) >= 2 for c in clients), "each client has seen a colleague cover"
+
+
+# --- a change of regular carer ---------------------------------------------------------------
+
+
+def test_a_leavers_client_settles_in_with_their_new_regular_carer() -> None:
+    """Bob holds a 6-hour client and leaves at settlement 3 (after that week's care): the
+    client loses their regular carer (1 change) and the owner, who has room, takes them on at
+    once. Settlements 4-7 (4 weeks) are the owner's settling-in weeks: regular hours, not
+    continuity; from settlement 8 they count again. Over 10 settlements: regular 60 h,
+    continuity 60 - 4 x 6 = 36 h; the client saw Bob and the owner."""
+    p = provider(
+        {
+            "staff.initial_staff": 1,
+            "business.staff_ceiling": 1,
+            "owner.care_hours_per_week": 20.0,
+            "clients.new_carer_settling_weeks": 4,
+            **NO_TIME_OFF,
+        }
+    )
+    owner, bob = p.workers
+    client = enrol(p, bob, "self_funder", 6.0)
+    bob.leave_week = 3
+    for week in range(1, 11):
+        p.settle(week)
+        if week == 3:
+            assert client.carer is owner and p.m_carer_changes == 1
+            assert client.settled_week == 3 + 1 + 4
+    hours = p.m_hours
+    assert hours["regular"] == pytest.approx(60.0)
+    assert hours["continuity"] == pytest.approx(36.0)
+    assert client.seen == {bob.id, owner.id}
+    assert p.satisfaction == 1.0  # settled again by the last week
+
+
+def test_with_no_settling_in_continuity_is_the_regular_carers_share() -> None:
+    """With new_carer_settling_weeks = 0 the new definition reduces to the old one: every
+    hour by the regular carer is continuity."""
+    sc = sim.load_scenario(DEFAULT).with_overrides(
+        {"clients.new_carer_settling_weeks": 0, "staff.initial_staff": 2, "run.months": 36}
+    )
+    monthly = pd.concat([sim.simulate(sc, r).monthly for r in range(20)])
+    assert monthly["carer_changes"].sum() > 0
+    np.testing.assert_array_equal(monthly["hours_continuity"], monthly["hours_regular"])
+
+
+# --- what the research says, out of the mechanisms ------------------------------------------
+
+
+def continuity(overrides: dict[str, object], reps: int = 400) -> pd.Series:
+    sc = sim.load_scenario(DEFAULT).with_overrides(overrides)
+    return run(sc, reps=reps, workers=1).runs.set_index("rep")["continuity"]
+
+
+def paired(a: pd.Series, b: pd.Series) -> tuple[float, float, float]:
+    """Mean of b - a over the replications where both are defined, with its 95% interval."""
+    d = (b - a).dropna()
+    half = 1.96 * d.std(ddof=1) / math.sqrt(len(d))
+    return d.mean(), d.mean() - half, d.mean() + half
+
+
+def test_staff_holidays_take_continuity_below_97_percent_with_employees() -> None:
+    """A provider with employees (two from the start): their weeks off are covered by others,
+    so fewer than 97% of hours come from a settled regular carer; without holidays more do."""
+    staff = {"staff.initial_staff": 2}
+    with_holidays = continuity(staff)
+    without = continuity({**staff, **NO_TIME_OFF})
+    half = 1.96 * with_holidays.std() / math.sqrt(with_holidays.count())
+    assert with_holidays.mean() + half < 0.97
+    _, lower, _ = paired(with_holidays, without)
+    assert lower > 0
+
+
+def test_doubling_turnover_lowers_continuity_where_employees_give_the_care() -> None:
+    """Where employees give the care (the owner manages), doubling staff turnover (25% -> 50%
+    a year) doubles the changes of regular carer: continuity falls by at least 2 points
+    (paired on common random numbers, the interval excluding 0)."""
+    staff = {"staff.initial_staff": 2, "owner.care_hours_per_week": 0.0}
+    base = continuity(staff)
+    doubled = continuity({**staff, "staff.turnover_per_year": 0.5})
+    mean, _, upper = paired(base, doubled)
+    assert upper < 0 and mean <= -0.02, (mean, upper)
+
+
+def test_doubling_turnover_lowers_continuity_in_the_default_scenario() -> None:
+    """In the default plan (a hands-on owner who takes on staff as the work grows) doubling
+    turnover lowers continuity too (paired interval below 0), by less than where employees
+    give all the care: more leavers also leave fewer employees, and the owner's own clients
+    never change carer."""
+    mean, _, upper = paired(continuity({}), continuity({"staff.turnover_per_year": 0.5}))
+    assert upper < 0, (mean, upper)
+
+
+def test_a_provider_of_15_carers_gives_less_continuity_than_a_micro_provider() -> None:
+    """The research's central claim: at the same turnover, a micro-provider (the hands-on
+    owner and up to 4 employees) gives more continuity than a provider of 18-20 carers run by
+    a manager, whose clients' carers all leave, fall ill and take holidays with cover."""
+    micro = continuity({}, reps=200)
+    large = continuity(
+        {
+            "staff.initial_staff": 18,
+            "business.staff_ceiling": 20,
+            "owner.care_hours_per_week": 0.0,
+            "channels.self_funder.referrals_per_month": 6.0,
+            "business.start_cash": 200_000.0,
+        },
+        reps=200,
+    )
+    _, _, upper = paired(micro, large)
+    assert upper < 0
+
+
+def test_an_owner_alone_is_the_one_person_each_client_sees(deterministic: sim.Scenario) -> None:
+    """The owner alone, never sick or off, four clients who never leave: every week is quiet
+    and each client sees one person a month, with no change of carer and full continuity."""
+    monthly = sim.simulate(deterministic.with_overrides(NO_TIME_OFF), 0).monthly
+    assert (monthly["clients"] == 4).all()
+    assert (monthly["carers_per_client"] == 1.0).all()
+    assert (monthly["carer_changes"] == 0).all() and (monthly["continuity"] == 1.0).all()
