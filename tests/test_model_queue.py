@@ -45,6 +45,7 @@ def loss_system(stay) -> sim.Scenario:
             "channels.self_funder.referrals_per_month": RATE,
             "failure.insolvency": False,
             "failure.owner_exit": False,
+            "policy.decides": False,  # the owner takes every referral that fits
             "run.months": MONTHS,
         }
     )

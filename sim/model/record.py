@@ -3,8 +3,9 @@
 Written at each month close, after the bills, drawings and failure check: cash flows and
 balances (from the ledger's month, closed here), income and costs by kind, what is owed to
 the business, clients by payer, the waiting list, staff, hires and leavers, hours delivered,
-missed and covered, continuity, referrals accepted and declined by channel, the size band and
-whether the business is still trading. The month's counters are then reset.
+missed and covered, continuity, referrals accepted and declined by channel (and how many of
+the declined the owner chose to refuse, by reason), the size band and whether the business is
+still trading. The month's counters are then reset.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.acceptance import REFUSALS
 from sim.model.money import INCOME, OWED_ACCOUNTS
 from sim.scenario import CHANNELS, PAYERS
 
@@ -84,6 +86,7 @@ COLUMNS: tuple[tuple[str, np.dtype], ...] = (
     ("size_band", np.dtype(object)),
     ("trading", _BOOL),
     *((name, _INT) for names in COUNT_COLUMNS for name in names),
+    *((f"refused_{reason}", _INT) for reason in REFUSALS),  # of the declined, by the owner
 )
 NAMES = tuple(name for name, _ in COLUMNS)
 BAND = NAMES.index("size_band")  # the one text column, kept apart as a list of str
@@ -195,6 +198,7 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
         p.la_share > 0,
         not p.failed,
         *counts,
+        *p.m_refused.values(),
     )
     book.bands.append(size_band(employees + 1))
     book.n += 1

@@ -32,6 +32,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "payment_lag",
     "council",
     "waiting",
+    "owner_patience",
 )
 AREA_STREAM_NAMES: tuple[str, ...] = ("council_arrivals", "council_allocation")
 
