@@ -75,6 +75,7 @@ def deterministic() -> sim.Scenario:
             "uplifts.overheads_per_year": 0.0,
             "failure.insolvency": False,
             "failure.owner_exit": False,
+            "policy.decides": False,  # closed-form break-even: the owner refuses no price
             "run.months": MONTHS,
         }
     )
