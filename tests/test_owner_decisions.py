@@ -207,3 +207,19 @@ def test_the_owner_gives_up_once_the_lean_run_reaches_their_patience() -> None:
     runs = sim.run(sc, reps=3, workers=1).runs
     assert list(runs["failure_month"]) == [4, 4, 4]
     assert set(runs["failure_cause"]) == {"owner_exit"}
+
+
+def test_drawn_patience_leaves_no_step_in_the_survival_curve() -> None:
+    """With every owner's patience the same (9 months), the owners who give up mostly do so in
+    one month (a step in the survival curve); drawn per replication, no month of the first two
+    years holds more than a quarter of those years' failures."""
+    drawn = sim.Scenario().with_overrides({"run.months": 24})
+    fixed = drawn.with_overrides({"owner.months_below_min_before_exit": 9})
+
+    def largest_month_share(sc: sim.Scenario) -> float:
+        months = sim.run(sc, reps=400, workers=1).runs["failure_month"].dropna().astype(int)
+        counts = np.bincount(months)
+        return float(counts.max() / counts.sum())
+
+    assert largest_month_share(fixed) > 0.5  # the step the fixed rule makes
+    assert largest_month_share(drawn) < 0.25
