@@ -64,6 +64,17 @@ def _service(*services: str) -> Callable[[Data], bool]:
     return lambda data: data["business"]["service"] in services
 
 
+def _drawn(section: str, key: str, parameter: str) -> Callable[[Data], bool]:
+    """Show a distribution's ``parameter`` (``mean`` of a drawn one, ``value`` of a fixed one)
+    only when the scenario's distribution has it."""
+
+    def has(data: Data) -> bool:
+        dist = data[section][key]
+        return isinstance(dist, dict) and parameter in dist
+
+    return has
+
+
 _PERSONAL = _service("home_care", "home_support")
 _DAY = _service("day_activities")
 
@@ -138,10 +149,16 @@ GROUPS: tuple[Group, ...] = (
             ),
             _money("owner.min_drawings_per_month", "Owner's minimum drawings (£ per month)"),
             FieldSpec(
-                "owner.months_below_min_before_exit",
+                "owner.months_below_min_before_exit.mean",
+                "Lean months before the owner gives up (months in a row, mean over owners)",
+                step=1.0,
+                when=_drawn("owner", "months_below_min_before_exit", "mean"),
+            ),
+            FieldSpec(
+                "owner.months_below_min_before_exit.value",
                 "Lean months before the owner gives up (months in a row)",
-                "int",
-                1,
+                step=1.0,
+                when=_drawn("owner", "months_below_min_before_exit", "value"),
             ),
         ),
     ),

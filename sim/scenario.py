@@ -59,6 +59,7 @@ LagDistribution = Annotated[Distribution, mean_between(0.0, 3650.0, "days")]
 SpellDistribution = Annotated[Distribution, mean_between(0.5, 260.0, "working days")]
 IllnessDistribution = Annotated[Distribution, mean_between(1.0, 260.0, "weeks")]
 AttendanceDistribution = Annotated[Distribution, mean_between(1.0, 21.0, "sessions/week")]
+PatienceDistribution = Annotated[Distribution, mean_between(1.0, 120.0, "months")]
 
 
 class Section(BaseModel):
@@ -155,8 +156,10 @@ class Owner(Section):
         le=MAX_MONEY,
         description="£ the owner leaves in the bank before taking drawings.",
     )
-    months_below_min_before_exit: int = Field(
-        9, ge=1, le=120, description="Consecutive months below minimum drawings before giving up."
+    months_below_min_before_exit: PatienceDistribution = Field(
+        LogNormal(mean=9.0, sd=4.0),
+        description="Consecutive months below minimum drawings before the owner gives up: "
+        "their patience, drawn once per replication (a plain number: everyone's the same).",
     )
     sickness_days_per_year: float = Field(
         4.7, ge=0, le=260, description="Working days/year off sick."
@@ -504,6 +507,59 @@ class DayActivities(Section):
     price_per_attendance: float = Field(45.0, ge=0, le=MAX_PRICE, description="£ per attendance.")
 
 
+class Policy(Section):
+    """The owner's decisions about which work to take and when to hire (each can be off)."""
+
+    decides: bool = Field(
+        True,
+        description="The owner applies the decisions below; false: takes every referral a "
+        "carer has room for and hires whenever busy.",
+    )
+    min_price_per_hour: float = Field(
+        22.71,
+        ge=0,
+        le=MAX_PRICE,
+        description="£/h, at start prices (rising with wages): lowest hourly price accepted; "
+        "0 = any price.",
+    )
+    self_funder_reserve_hours_per_week: float = Field(
+        5.5,
+        ge=0,
+        le=500,
+        description="Care h/week kept free for private clients: council work may not take them.",
+    )
+    max_council_share: float = Field(
+        0.5, ge=0, le=1, description="Largest share of the care hours council clients may take."
+    )
+    cash_cover_weeks: float = Field(
+        4.0,
+        ge=0,
+        le=52,
+        description="No new client unless free cash covers this many weeks of the staff's "
+        "wages (with the new client's); 0 = off.",
+    )
+    target_hours_per_week: float = Field(
+        0.0,
+        ge=0,
+        le=1000,
+        description="Client h/week beyond which the owner neither accepts nor hires; 0 = no "
+        "target.",
+    )
+    target_clients: int = Field(
+        0,
+        ge=0,
+        le=1000,
+        description="Clients beyond which the owner neither accepts nor hires; 0 = no target.",
+    )
+    hire_cash_months: float = Field(
+        2.0,
+        ge=0,
+        le=24,
+        description="Hire only when free cash covers this many months of the new employee's "
+        "wage at their desired hours; 0 = off.",
+    )
+
+
 class Failure(Section):
     insolvency: bool = Field(True, description="Fail when cash < -overdraft at a month end.")
     owner_exit: bool = Field(True, description="Fail when the owner gives up.")
@@ -570,6 +626,7 @@ class Scenario(Section):
     support: Support = Field(default_factory=Support)
     uplifts: Uplifts = Field(default_factory=Uplifts)
     day_activities: DayActivities = Field(default_factory=DayActivities)
+    policy: Policy = Field(default_factory=Policy)
     failure: Failure = Field(default_factory=Failure)
     shocks: Shocks = Field(default_factory=Shocks)
     run: RunSettings = Field(default_factory=RunSettings)

@@ -77,6 +77,7 @@ def deterministic() -> sim.Scenario:
             "failure.insolvency": False,
             "failure.owner_exit": False,
             "shocks.enabled": False,  # no later shocks (sim.model.shocks)
+            "policy.decides": False,  # closed-form break-even: the owner refuses no price
             "run.months": MONTHS,
         }
     )

@@ -202,7 +202,11 @@ def test_support_costs(small: experiment.Results) -> None:
 
 def test_support_table_cost_per_extra_business() -> None:
     base = sim.Scenario().with_overrides(
-        {"run.months": 36, "channels.self_funder.referrals_per_month": 0.3}
+        {
+            "run.months": 36,
+            "channels.self_funder.referrals_per_month": 0.3,
+            "policy.decides": False,  # an owner who decides takes clients by their cash
+        }
     )
     variants = support.support_variants(base, ["grant"], support.SupportOptions(grant_amount=8000))
     comparison = experiment.compare(

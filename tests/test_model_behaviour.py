@@ -92,7 +92,12 @@ def test_owner_alone_never_takes_more_clients_than_their_hours_allow(base):
 
 @pytest.mark.parametrize("failures_on", [False, True])
 def test_higher_price_never_lowers_final_cash(base, failures_on):
-    overrides = {"failure.insolvency": failures_on, "failure.owner_exit": failures_on}
+    # the owner's decisions off: they would refuse the lowest price and take clients by cash
+    overrides = {
+        "failure.insolvency": failures_on,
+        "failure.owner_exit": failures_on,
+        "policy.decides": False,
+    }
     low = base.with_overrides(overrides)
     for rep in SEEDS:
         cash = [

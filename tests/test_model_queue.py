@@ -47,6 +47,7 @@ def loss_system(stay) -> sim.Scenario:
             "failure.insolvency": False,
             "failure.owner_exit": False,
             "shocks.enabled": False,  # no later shocks (sim.model.shocks)
+            "policy.decides": False,  # the owner takes every referral that fits
             "run.months": MONTHS,
         }
     )

@@ -8,7 +8,7 @@ import sim
 from sim.errors import InputError
 from sim.validation import ScenarioError
 from sim.whatif import Target, base_value, goal_seek, metric_values, sensitivity, with_value
-from tests.conftest import CLIENTS, DRAWINGS, FIXED, HOURS, MONTHS, WEEKS
+from tests.conftest import CLIENTS, DRAWINGS, FIXED, HOURS, MONTHS, ROOT, WEEKS
 
 
 def test_goal_seek_finds_the_closed_form_break_even_price(deterministic):
@@ -337,9 +337,9 @@ def test_default_parameters_at_zero_are_skipped_and_named(short):
 
 
 def test_a_whole_number_parameter_reports_the_values_it_ran(short):
-    six = short.with_overrides({"owner.months_below_min_before_exit": 6})
+    six = short.with_overrides({"business.staff_ceiling": 6})
     table = sensitivity(
-        six, params=["owner.months_below_min_before_exit"], reps=2, workers=1, metric="final_cash"
+        six, params=["business.staff_ceiling"], reps=2, workers=1, metric="final_cash"
     )
     row = table.iloc[0]
     assert (row["low_value"], row["high_value"]) == (5.0, 7.0)  # 6 -/+ 20%, rounded
@@ -352,9 +352,12 @@ def test_a_single_parameter_given_as_text_is_one_parameter(short):
 
 def test_goal_seek_on_a_whole_number_parameter_answers_a_value_it_ran(short):
     # It used to bisect to a fraction (say 4.3) that was run as 4 and reported as 4.3.
+    # joining the open framework later spares an owner who takes everything the squeeze
+    late = sim.load_scenario(ROOT / "scenarios" / "home_care_open_framework.toml")
+    late = late.with_overrides({"run.months": 24, "policy.decides": False})
     answer = goal_seek(
-        short,
-        "owner.months_below_min_before_exit",
+        late,
+        "council.application_delay_months",
         "survival_24>=0.6",
         bounds=(1, 24),
         reps=30,

@@ -11,6 +11,13 @@ and the waiting list is served again.
 Clients whose carer left are given a new regular carer where someone has room: the change
 (counted when the old carer left) is a break the client feels, and the new carer's hours count
 as continuity only after ``clients.new_carer_settling_weeks`` weeks with the client.
+
+Before that, the owner decides whether they want the work at all (``[policy]``, each decision
+switchable off, all of them with ``policy.decides = false``): a price below their minimum,
+council work that would eat the hours kept for self-funders or exceed the council's largest
+share, a new client when free cash would not cover the next weeks of wages, or one beyond the
+target size is refused. A refusal is a decline (counted by channel and by reason) that neither
+waits nor tells the owner to hire: an extra source of work cannot hurt an owner who may say no.
 """
 
 from __future__ import annotations
@@ -18,16 +25,25 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
+from sim.model.brokerage import LA
+from sim.model.clock import WEEKS_PER_YEAR
 from sim.model.entities import EPS, Client, Worker
+from sim.model.ledger import pence
 from sim.scenario import CHANNELS
 
 if TYPE_CHECKING:
     from sim.model.provider import Provider
 
 
+# why the owner refused a referral, in the order the decisions are checked
+REFUSALS = ("price", "reserve", "council_share", "target", "cash")
+
+
 def offer(p: Provider, client: Client, package_days: float, index: int) -> None:
-    """A new referral (of channel ``CHANNELS[index]``): take it on, put it on the waiting list,
-    or decline it."""
+    """A new referral (of channel ``CHANNELS[index]``): refuse it, take it on, put it on the
+    waiting list, or decline it."""
+    if refused(p, client, index):
+        return
     if accept(p, client, package_days):
         p.m_accepted[index] += 1
         return
@@ -39,6 +55,82 @@ def offer(p: Provider, client: Client, package_days: float, index: int) -> None:
     if not p.places_full:
         p.declined_since_check += 1  # short of staff, not of places: worth hiring
         p.steady = False
+
+
+def refused(p: Provider, client: Client, index: int) -> bool:
+    """The owner turns the referral down (counted as declined, and by reason)."""
+    reason = refusal(p, client)
+    if reason is None:
+        return False
+    p.m_declined[index] += 1
+    p.m_refused[reason] += 1
+    return True
+
+
+def refusal(p: Provider, client: Client) -> str | None:
+    """Why the owner would turn ``client`` down today (one of :data:`REFUSALS`), or None.
+
+    The minimum price is at start prices and rises with the wage (it stands for the owner's
+    cost of an hour). Council work may neither take the hours kept for self-funders nor more
+    than its largest share of the staff's care hours. A new client needs free cash (cash less
+    the month's pay not yet paid) for ``cash_cover_weeks`` of the staff's wages with the
+    client's hours added (if a carer other than the owner would take them).
+    """
+    policy = p.sc.policy
+    if not policy.decides:
+        return None
+    if not p.day_service and p.price[client.channel] < policy.min_price_per_hour * (
+        p.wage / start_wage(p)
+    ):
+        return "price"
+    hours = client.staff_hours
+    if client.channel == LA:
+        capacity = sum(w.capacity for w in p.workers)
+        free = capacity - sum(w.committed for w in p.workers) - hours
+        if free < policy.self_funder_reserve_hours_per_week - EPS:
+            return "reserve"
+        council = p.hours_by_channel[LA] + client.client_hours
+        if council > policy.max_council_share * capacity + EPS:
+            return "council_share"
+    target = policy.target_hours_per_week
+    if target > 0 and sum(c.client_hours for c in p.clients) + client.client_hours > target + EPS:
+        return "target"
+    if 0 < policy.target_clients <= len(p.clients):
+        return "target"
+    if policy.cash_cover_weeks > 0:
+        carer = best_carer(p, hours)
+        extra = hours if carer is None or not carer.is_owner else 0.0
+        wages = weekly_wages(p, extra) * policy.cash_cover_weeks
+        if free_cash(p) < pence(wages):
+            return "cash"
+    return None
+
+
+def start_wage(p: Provider) -> float:
+    """The wage at the start, before any uplift (what the minimum price is set against)."""
+    return max(p.sc.staff.wage_per_hour, p.sc.uplifts.wage_floor_per_hour)
+
+
+def weekly_wages(p: Provider, extra_hours: float = 0.0) -> float:
+    """£ a week of the employees' pay (holiday accrual included) for their committed care
+    hours plus ``extra_hours``, with travel, or their contracted hours if more."""
+    travel = 1.0 + p.travel_per_hour
+    paid = extra_hours * travel
+    for worker in p.workers:
+        if not worker.is_owner:
+            paid += max(worker.committed * travel, worker.contracted)
+    return paid * p.wage * (1.0 + p.sc.staff.holiday_accrual_rate)
+
+
+def free_cash(p: Provider) -> int:
+    """Pence in the bank less the month's pay, on-costs and mileage not yet paid."""
+    return p.ledger.cash - pence(sum(p.m_payroll.values()))
+
+
+def monthly_wage(p: Provider, hours_per_week: float) -> float:
+    """£ a month of one employee's pay (holiday accrual included) for ``hours_per_week``."""
+    weekly = hours_per_week * p.wage * (1.0 + p.sc.staff.holiday_accrual_rate)
+    return weekly * WEEKS_PER_YEAR / 12
 
 
 def accept(p: Provider, client: Client, package_days: float) -> bool:
@@ -105,6 +197,9 @@ def fill_from_waiting(p: Provider) -> None:
         if deadline < now:
             p.waiting.popleft()
             p.m_declined[CHANNELS.index(client.channel)] += 1
+            continue
+        if refused(p, client, CHANNELS.index(client.channel)):
+            p.waiting.popleft()  # the owner no longer wants it (cash, target, shares)
             continue
         if not accept(p, client, package_days):
             return

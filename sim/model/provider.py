@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.acceptance import fill_from_waiting, purge_waiting, reassign
+from sim.model.acceptance import REFUSALS, fill_from_waiting, purge_waiting, reassign
 from sim.model.brokerage import LA, update_framework
 from sim.model.clock import WEEKS_PER_YEAR
 from sim.model.delivery import QuietWeek, earn_and_keep, everyone_covered, quiet_week, settle_week
 from sim.model.entities import EPS, Client, Worker
-from sim.model.failure import fail, insolvent, lean_month
+from sim.model.failure import draw_patience, fail, insolvent, lean_month
 from sim.model.ledger import CASH, Ledger, pence
 from sim.model.money import (
     bill_week,
@@ -116,6 +116,7 @@ class Provider:
         self.declined_since_check = 0
         self.places_full = False  # the last refusal was for want of places, not staff
         self.below_min_months = 0
+        self.patience = draw_patience(self)  # lean months in a row the owner bears
         self.allowance_left = sc.staff.employment_allowance_per_year
         self.statutory_sick_pay = sc.staff.sick_pay == "statutory"
         self.turnover: deque[int] = deque(maxlen=12)  # pence of income, the last 12 months
@@ -216,6 +217,7 @@ class Provider:
         self.m_leavers = 0
         self.m_ended = 0
         self.m_dissatisfied = 0
+        self.m_refused = dict.fromkeys(REFUSALS, 0)  # referrals the owner chose to refuse
         self.m_client_receipts = 0
         self.m_payer_hours = dict.fromkeys(PAYERS, 0.0)  # client hours delivered, by payer
         self.m_payroll = dict.fromkeys(("wages", "employer_ni", "pension", "mileage"), 0.0)

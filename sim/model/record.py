@@ -4,9 +4,10 @@ Written at each month close, after the bills, drawings and failure check: cash f
 balances (from the ledger's month, closed here), income and costs by kind, what is owed to
 the business, clients by payer, the waiting list, staff, hires and leavers, hours delivered,
 missed and covered, continuity (hours from a settled regular carer), carers per client and
-changes of regular carer, referrals accepted and declined by channel, the size band, whether
-the business is still trading, VAT charged, paid and whether registered, and the shocks that
-struck it (sim.model.shocks). The month's counters are then reset.
+changes of regular carer, referrals accepted and declined by channel (and how many of the
+declined the owner chose to refuse, by reason), the size band, whether the business is still
+trading, VAT charged, paid and whether registered, and the shocks that struck it
+(sim.model.shocks). The month's counters are then reset.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.acceptance import REFUSALS
 from sim.model.money import INCOME, OWED_ACCOUNTS, VAT
 from sim.model.shocks import SHOCKS
 from sim.scenario import CHANNELS, PAYERS
@@ -94,6 +96,7 @@ COLUMNS: tuple[tuple[str, np.dtype], ...] = (
     ("vat_registered", _BOOL),
     *((name, _INT) for names in COUNT_COLUMNS for name in names),
     *((f"shocks_{name}", _INT) for name in SHOCKS),
+    *((f"refused_{reason}", _INT) for reason in REFUSALS),  # of the declined, by the owner
 )
 NAMES = tuple(name for name, _ in COLUMNS)
 BAND = NAMES.index("size_band")  # the one text column, kept apart as a list of str
@@ -220,6 +223,7 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
         p.vat_registered,
         *counts,
         *p.m_shocks,
+        *p.m_refused.values(),
     )
     book.bands.append(size_band(employees + 1))
     book.n += 1

@@ -15,8 +15,9 @@ than they want: each draws the hazard they will run through before leaving, and 
 leave is worked out again only when their hours change; their clients lose their regular
 carer (a change of carer). A vacancy opens when referrals were declined for want of staff,
 someone is waiting, or the staff are busier than the hiring threshold, within the staff
-ceiling; the hire arrives after a random time to hire, at a recruitment cost, and takes on
-carer-less and waiting clients.
+ceiling, and the owner wants to hire (not beyond their target size, and only with the cash
+for a few months of the new wage); the hire arrives after a random time to hire, at a
+recruitment cost, and takes on carer-less and waiting clients.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim.model.acceptance import fill_from_waiting, reassign
+from sim.model.acceptance import fill_from_waiting, free_cash, monthly_wage, reassign
 from sim.model.clock import WEEKS_PER_YEAR
-from sim.model.entities import Worker
+from sim.model.entities import EPS, Worker
 from sim.model.ledger import CASH, pence
 from sim.model.referrals import active
 from sim.model.streams import Stream
@@ -220,9 +221,27 @@ def consider_hiring(p: Provider) -> None:
     capacity = sum(w.capacity for w in p.workers)
     committed = sum(c.staff_hours for c in p.clients)
     if pressure or committed >= st.hire_when_utilisation_above * capacity:
+        if not wants_to_hire(p, capacity):
+            return  # looked at again when clients, staff or hours change
         p.vacancy_open = True
         days = st.time_to_hire_days.sample(p.streams["hiring"].rng)
         p.env.timeout(days).callbacks.append(lambda _ev: hire(p))
+
+
+def wants_to_hire(p: Provider, capacity: float) -> bool:
+    """The owner's decision to open a vacancy the work calls for (``[policy]``): not once the
+    staff's care hours already reach the target size, or the clients their target number,
+    nor unless free cash covers ``hire_cash_months`` of the new employee's wage at the hours
+    they want."""
+    policy = p.sc.policy
+    if not policy.decides:
+        return True
+    if 0 < policy.target_hours_per_week <= capacity + EPS:
+        return False
+    if 0 < policy.target_clients <= len(p.clients):
+        return False
+    wage = monthly_wage(p, p.sc.staff.desired_hours_per_week) * policy.hire_cash_months
+    return free_cash(p) >= pence(wage)
 
 
 def hire(p: Provider) -> None:

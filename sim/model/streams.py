@@ -38,6 +38,7 @@ STREAM_NAMES: tuple[str, ...] = (
     "shock_owner_illness",
     "holidays",
     "owner_holidays",
+    "owner_patience",
 )
 AREA_STREAM_NAMES: tuple[str, ...] = ("council_arrivals", "council_allocation")
 
