@@ -100,17 +100,21 @@ ASSUMPTIONS = """
   row and gives up. A month **fails to cover its costs** when income earned is less than all
   costs including the owner's minimum drawings.
 - Rates are constant within a week; wages are paid monthly; contracted staff are paid their
-  hours even when sick or short of work, zero-hours staff only for hours worked.
+  hours even when short of work, zero-hours staff only for hours worked; sick staff get
+  Statutory Sick Pay (from April 2026).
+- The owner's patience (lean months in a row before giving up) is drawn for each future, about
+  a year on average: an assumption calibrated so about 85% of plans trade after a year.
 - Start-up costs and loan principal are not operating costs; loan interest is.
 """
 
 LIMITS = """
-- One provider at a time: the council's other providers appear only through their share of
-  the offers, not as businesses of their own.
-- No statutory sick pay, no VAT (registered home care is exempt), no tax on profits, no
-  seasonality in referrals, no price competition between providers.
-- The owner's decisions are rules (hire when busy, take drawings above a reserve, give up after
-  lean months), not judgement: a real owner may cut costs, raise prices or borrow.
+- One provider at a time on these pages: the council's other providers appear only through
+  their share of the offers, not as businesses of their own.
+- No tax on profits, no seasonality in referrals, no price competition between providers.
+- The owner's decisions are rules (a minimum price, hours kept for self-funders, a cap on
+  council work, cash cover before a new client or a hire, an optional target size, drawings
+  of their minimum only, giving up after lean months), not judgement: a real owner may cut
+  costs, raise prices, borrow or take out more when the business can afford it.
 - Quality of care enters only through missed visits and continuity.
 - The figures are estimates from simulated futures. The intervals show the uncertainty from
   simulating; they do not include the uncertainty in the assumptions themselves, which is

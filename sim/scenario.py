@@ -157,7 +157,7 @@ class Owner(Section):
         description="£ the owner leaves in the bank before taking drawings.",
     )
     months_below_min_before_exit: PatienceDistribution = Field(
-        LogNormal(mean=9.0, sd=4.0),
+        LogNormal(mean=12.0, sd=4.0),
         description="Consecutive months below minimum drawings before the owner gives up: "
         "their patience, drawn once per replication (a plain number: everyone's the same).",
     )

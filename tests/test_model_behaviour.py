@@ -136,6 +136,7 @@ def test_more_council_referrals_never_lower_hours_delivered(base):
             "owner.holiday_weeks_per_year": 0.0,
             "failure.insolvency": False,
             "failure.owner_exit": False,
+            "policy.decides": False,  # the owner takes every referral that fits
         }
     )
     for rep in SEEDS:

@@ -99,6 +99,7 @@ def test_each_shock_happens_at_its_annual_rate() -> None:
             "shocks.owner_illness_no_return_share": 0.0,
             "failure.insolvency": False,
             "failure.owner_exit": False,
+            "policy.decides": False,  # clients always taken on: a large client to leave
             "run.months": MONTHS,
         }
     )
