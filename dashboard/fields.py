@@ -160,6 +160,31 @@ GROUPS: tuple[Group, ...] = (
                 step=1.0,
                 when=_drawn("owner", "months_below_min_before_exit", "value"),
             ),
+            # the owner's decisions ([policy]): what work they take on and when they hire
+            FieldSpec("policy.decides", "The owner turns work down by the rules below", "bool"),
+            _money("policy.min_price_per_hour", "Lowest price the owner accepts (£ per hour)", 0.5),
+            FieldSpec(
+                "policy.self_funder_reserve_hours_per_week",
+                "Hours kept free for self-funders (h per week)",
+                step=0.5,
+            ),
+            _share("policy.max_council_share", "Largest share of hours for council work"),
+            FieldSpec(
+                "policy.cash_cover_weeks",
+                "A new client only with this many weeks of wages in the bank (weeks)",
+                step=1.0,
+            ),
+            FieldSpec("policy.target_clients", "Target size: clients (0 = no target)", "int", 1),
+            FieldSpec(
+                "policy.target_hours_per_week",
+                "Target size: care hours (h per week, 0 = no target)",
+                step=1.0,
+            ),
+            FieldSpec(
+                "policy.hire_cash_months",
+                "Hire only with this many months of the new wage in the bank (months)",
+                step=0.5,
+            ),
         ),
     ),
     Group(
