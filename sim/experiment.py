@@ -92,6 +92,8 @@ RUN_COLUMNS = (
     "months_traded",
     "declined",
     "loan_outstanding",
+    "drawings",
+    "owner_hours",
     "months",
 )
 RunRow = tuple[Any, ...]  # one row of the runs table, in RUN_COLUMNS order
@@ -146,6 +148,8 @@ def _runs_rows(
     declined = np.add.reduceat(each.sum(axis=1), offsets)
     ends = offsets + np.asarray(lengths, dtype=np.intp) - 1
     loan = np.asarray(monthly["loan_outstanding"], dtype=float)[ends]  # owed when it stopped
+    drawings = total("drawings")
+    owner_hours = total("owner_hours")
     rows = []
     for i, outcome in enumerate(outcomes):
         rows.append(
@@ -168,6 +172,8 @@ def _runs_rows(
                 int(lengths[i]),
                 int(declined[i]),
                 float(loan[i]),
+                float(drawings[i]),
+                float(owner_hours[i]),
                 horizon,
             )
         )

@@ -81,6 +81,13 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
                 _interval(summary["carers_per_client"], number),
             )
         )
+    if "owner_pay_per_hour" in summary:
+        rows.append(
+            (
+                "Owner's drawings per hour they work (care and admin)",
+                _interval(summary["owner_pay_per_hour"], pounds),
+            )
+        )
     rows.append(("Cost per delivered hour", _interval(summary["cost_per_hour"], pounds)))
     rows.append(("Income per delivered hour", _interval(summary["price_per_hour"], pounds)))
     rows += breakeven_rows(summary.get("breakeven_facts"))

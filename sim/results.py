@@ -603,4 +603,6 @@ def summarise(runs: Columns, monthly: Columns, horizon: int) -> dict[str, Any]:
         "declined_by_channel": declined,
         "failure_causes": failure_causes(runs),
     }
+    if "owner_hours" in runs:  # runs tables from simulations have it
+        summary["owner_pay_per_hour"] = ratio_with_ci(runs["drawings"], runs["owner_hours"])
     return _plain(summary)

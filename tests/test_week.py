@@ -459,3 +459,37 @@ def test_pension_is_never_negative_below_the_lower_earnings_limit():
     pay_staff(p)
     assert p.m_payroll["wages"] == pytest.approx(50.0)
     assert p.m_payroll["pension"] == 0.0
+
+
+def test_the_owner_hours_and_drawings_per_hour_are_counted():
+    """An owner alone with four 5-hour clients who never leave, 6 admin hours a week, nobody
+    ever off: every week gives 20 care + 6 admin hours, so a month of W settlements records
+    26 W owner hours; drawings of £1,300 a month over 26 h a week of 4, 4 and 5 weeks give
+    £1,300 / (26 x 13 / 3) per hour on average."""
+    sc = sim.Scenario().with_overrides(
+        {
+            **WEEK_BASE,
+            "owner.care_hours_per_week": 20.0,
+            "owner.admin_hours_per_week": 6.0,
+            "owner.extra_cover_hours_per_week": 0.0,
+            "owner.holiday_weeks_per_year": 0.0,
+            "owner.min_drawings_per_month": 1300.0,
+            "business.start_cash": 1e6,
+            "business.staff_ceiling": 0,
+            "shocks.enabled": False,
+            "policy.decides": False,
+            "clients.hours_per_week": 5.0,
+            "clients.package_months": 1000.0,
+            "clients.leave_per_missed_share": 0.0,
+            "clients.leave_per_discontinuity": 0.0,
+            "channels.self_funder.referrals_per_month": 100.0,  # the four arrive within hours
+            "run.months": 3,
+        }
+    )
+    results = sim.run(sc, reps=2, workers=1)
+    monthly = results.monthly
+    weeks = [4, 4, 5]  # settlements on days 7..28, 35..56, 63..91 (months end 30.4, 60.9, 91.3)
+    assert monthly["owner_hours"].tolist() == pytest.approx([26.0 * w for w in weeks] * 2)
+    assert monthly["drawings"].tolist() == pytest.approx([1300.0] * 6)
+    per_hour = results.summary()["owner_pay_per_hour"]["mean"]
+    assert per_hour == pytest.approx(3 * 1300.0 / (26.0 * 13))

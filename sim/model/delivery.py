@@ -121,6 +121,7 @@ def quiet_week(p: Provider) -> None:
         p.seen_fresh = True
     pay, earnings, total = week
     add_pay(p, *pay)
+    p.m_owner_hours += p.owner.committed + p.owner_admin  # every hour given as planned
     accrued = p.accrued
     payer_hours = p.m_payer_hours
     for channel, payer, hours, amount in earnings:

@@ -87,6 +87,7 @@ class Provider:
         self.week = 0  # the last weekly settlement
         self.quiet: QuietWeek | None = None  # a quiet week's amounts, until the state changes
         self.anyone_sick = False
+        self.owner_admin = scenario.owner.admin_hours_per_week  # h/week of office work
         self.next_sick_week = math.inf  # the soonest week any worker's next spell starts
         self.anyone_on_holiday = False
         self.next_holiday_week = math.inf  # the soonest week any worker's next holiday falls in
@@ -219,6 +220,7 @@ class Provider:
         self.m_dissatisfied = 0
         self.m_refused = dict.fromkeys(REFUSALS, 0)  # referrals the owner chose to refuse
         self.m_client_receipts = 0
+        self.m_owner_hours = 0.0  # the owner's care and admin hours worked this month
         self.m_payer_hours = dict.fromkeys(PAYERS, 0.0)  # client hours delivered, by payer
         self.m_payroll = dict.fromkeys(("wages", "employer_ni", "pension", "mileage"), 0.0)
         self.m_vat_paid = 0  # pence paid to HMRC this month
@@ -286,6 +288,7 @@ class Provider:
         else:  # (a quiet week's saved pay has no sick pay: a sick week is settled in full)
             owner_extra = self.sc.owner.extra_cover_hours_per_week * (1.0 - off(self.owner))
             settle_week(self.clients, self.workers, self.owner, owner_extra)
+            self.m_owner_hours += self.owner.worked + self.owner_admin * (1.0 - off(self.owner))
             pay_staff(self)
             earn_and_keep(self)
         staff_leave(self, week)
