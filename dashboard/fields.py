@@ -168,13 +168,15 @@ GROUPS: tuple[Group, ...] = (
                 "Hours kept free for self-funders (h per week)",
                 step=0.5,
             ),
-            _share("policy.max_council_share", "Largest share of hours for council work"),
+            _share(
+                "policy.max_council_share", "Largest share of hours for council work (share, 0-1)"
+            ),
             FieldSpec(
                 "policy.cash_cover_weeks",
                 "A new client only with this many weeks of wages in the bank (weeks)",
                 step=1.0,
             ),
-            FieldSpec("policy.target_clients", "Target size: clients (0 = no target)", "int", 1),
+            FieldSpec("policy.target_clients", "Target size (clients, 0 = no target)", "int", 1),
             FieldSpec(
                 "policy.target_hours_per_week",
                 "Target size: care hours (h per week, 0 = no target)",
