@@ -46,7 +46,7 @@ from sim.model.money import (
     settle_payments,
 )
 from sim.model.record import MonthlyRecord, record
-from sim.model.referrals import Arrivals, arrive, monthly_rates
+from sim.model.referrals import Arrivals, arrive
 from sim.model.shocks import SHOCKS, Shocks, close_if_owner_gone
 from sim.model.staff import (
     consider_hiring,
@@ -88,6 +88,17 @@ class Provider:
         self.quiet: QuietWeek | None = None  # a quiet week's amounts, until the state changes
         self.anyone_sick = False
         self.owner_admin = scenario.owner.admin_hours_per_week  # h/week of office work
+        # months whose start may change referral rates with no client coming or going: the
+        # start and end of support periods, the end of the wait for CQC registration
+        support, business = scenario.support, scenario.business
+        self.rate_months = {
+            support.coordinator.start_month,
+            support.coordinator.start_month + support.coordinator.months,
+            support.introduction.start_month,
+            support.introduction.start_month + support.introduction.months,
+        }
+        if business.regulated:
+            self.rate_months.add(business.registration_months + 1)
         self.next_sick_week = math.inf  # the soonest week any worker's next spell starts
         self.anyone_on_holiday = False
         self.next_holiday_week = math.inf  # the soonest week any worker's next holiday falls in
@@ -331,8 +342,7 @@ class Provider:
             self.area.brokerage.stale = True  # registered: the council may offer work now
         update_framework(self, month)
         self.arrivals.state = None  # support periods start and end with months
-        sc = self.sc
-        if month > 1 and monthly_rates(sc, month, 0, 0.0) != monthly_rates(sc, month - 1, 0, 0.0):
+        if month in self.rate_months:
             self.steady = False  # a support period or the registration wait starts or ends
 
     def close(self, month: int) -> None:
