@@ -4,6 +4,7 @@ each provider's own random streams, and staff leaving as events at drawn times."
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import sim
 from sim.model import provider as provider_module
 from sim.model.area import Area
 from sim.model.entities import Client
+from sim.model.provider import Provider
 from sim.model.record import VALUE_NAMES
 from sim.model.staff import staff_leave
 from sim.model.streams import Streams
@@ -236,17 +238,24 @@ def test_steady_weeks_follow_changes_that_come_with_a_month(
     assert_steady_weeks_change_nothing(sc, monkeypatch)
 
 
-def assert_steady_weeks_change_nothing(sc: sim.Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
-    """8 replications with steady weeks and stepping through every settlement: the same
-    monthly records and ledgers, to the bit."""
+def assert_steady_weeks_change_nothing(
+    sc: sim.Scenario,
+    monkeypatch: pytest.MonkeyPatch,
+    reps: int = 8,
+    check: Callable[[Provider], None] | None = None,
+) -> None:
+    """``reps`` replications with steady weeks and stepping through every settlement: the
+    same monthly records and ledgers, to the bit; ``check`` looks at each provider too."""
 
     def outcome(steady: bool) -> list[tuple[bytes, list[tuple[str, int]]]]:
         monkeypatch.setattr(provider_module, "STEADY_WEEKS", steady)
         result = []
-        for replication in range(8):
+        for replication in range(reps):
             area = Area(sc, replication)
             area.run()
             p = area.providers[0]
+            if check is not None:
+                check(p)
             result.append((p.monthly.values.tobytes(), sorted(p.ledger.balances.items())))
         return result
 

@@ -18,7 +18,6 @@ import numpy as np
 import pytest
 
 import sim
-from sim.model import provider as provider_module
 from sim.model.area import Area
 from sim.model.brokerage import own_weight
 from sim.model.clock import DAYS_PER_MONTH, WEEK
@@ -36,6 +35,7 @@ from sim.model.shocks import (
 from sim.results import paired_difference, still_trading
 from sim.scenario import CHANNELS
 from tests.conftest import NO_REFERRALS, ROOT
+from tests.test_area import assert_steady_weeks_change_nothing
 
 Z = 4.0  # standard errors allowed in statistical checks
 
@@ -294,18 +294,10 @@ def test_steady_weeks_book_what_stepping_through_them_would_with_frequent_shocks
         }
     )
 
-    def outcome(steady: bool) -> list[tuple[bytes, list[tuple[str, int]]]]:
-        monkeypatch.setattr(provider_module, "STEADY_WEEKS", steady)
-        result = []
-        for replication in range(6):
-            area = Area(sc, replication)
-            area.run()
-            p = area.providers[0]
-            assert sum(column(p, f"shocks_{shock}").sum() for shock in SHOCKS) > 0
-            result.append((p.monthly.values.tobytes(), sorted(p.ledger.balances.items())))
-        return result
+    def struck(p: Provider) -> None:
+        assert sum(column(p, f"shocks_{shock}").sum() for shock in SHOCKS) > 0
 
-    assert outcome(True) == outcome(False)
+    assert_steady_weeks_change_nothing(sc, monkeypatch, reps=6, check=struck)
 
 
 # --- back-test ------------------------------------------------------------------------------

@@ -75,21 +75,6 @@ def rival_weight(sc: Scenario) -> float:
     return council.competitor_continuity
 
 
-def council_share(sc: Scenario, on_list: bool, own: float, providers: int = 1) -> float:
-    """Chance a council referral is offered to a provider of weight ``own`` on a list with
-    ``providers`` modelled providers of that weight and abstract rivals in the other places.
-
-    The closed form of :func:`Brokerage.update` for identical providers, for tests and words.
-    """
-    council = sc.council
-    if council.framework == "none" or (council.framework != "spot" and not on_list):
-        return 0.0
-    rivals = max(0, council.providers_on_list - providers)
-    total = providers * own + rivals * rival_weight(sc)
-    share = own / total if total > 0 else 0.0
-    return share * council.spot_share if council.framework == "spot" else share
-
-
 class Brokerage:
     """The council's referrals to an area and their allocation among its providers."""
 

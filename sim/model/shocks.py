@@ -29,7 +29,7 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.model.acceptance import end_package
-from sim.model.clock import DAYS_PER_MONTH, WEEK
+from sim.model.clock import DAYS_PER_MONTH, WEEK, settlement
 from sim.model.entities import Worker
 from sim.model.failure import fail
 
@@ -102,12 +102,6 @@ class Shocks:
             p.owner.sick = 1.0  # no care this week, nor extra cover hours
             p.anyone_sick = True  # the next settlement looks at everyone's sickness again
         self.update_due()
-
-
-def settlement(time: float) -> float:
-    """The settlement a shock at ``time`` (weeks from day 0) falls in: settlement w covers
-    the week (w - 1, w]."""
-    return max(1, math.ceil(time)) if time < 1e15 else math.inf
 
 
 def set_referral_share(p: Provider, share: float) -> None:

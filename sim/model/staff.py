@@ -26,7 +26,7 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.model.acceptance import fill_from_waiting, free_cash, monthly_wage, reassign
-from sim.model.clock import WEEKS_PER_YEAR
+from sim.model.clock import WEEKS_PER_YEAR, settlement
 from sim.model.entities import EPS, Worker
 from sim.model.ledger import CASH, pence
 from sim.model.referrals import active
@@ -97,8 +97,7 @@ def weeks_to_next(stream: Stream, chance: float) -> float:
         return math.inf
     if chance >= 1.0:
         return 1
-    weeks = math.log1p(-stream.uniform()) / math.log1p(-chance)
-    return max(1, math.ceil(weeks)) if weeks < 1e15 else math.inf  # 1e15 weeks: never
+    return settlement(math.log1p(-stream.uniform()) / math.log1p(-chance))
 
 
 def draw_sickness(p: Provider, week: int) -> None:
@@ -192,9 +191,7 @@ def staff_leave(p: Provider, week: int) -> None:
                 worker.anchor_week = week - 1
                 worker.hazard = hazard
                 weeks = worker.hazard_left / hazard if hazard > 0 else math.inf
-                worker.leave_week = (
-                    worker.anchor_week + math.ceil(weeks) if weeks < 1e15 else math.inf
-                )
+                worker.leave_week = worker.anchor_week + settlement(weeks)
         if worker.leave_week <= week:
             leavers.append(worker)
     for worker in leavers:
