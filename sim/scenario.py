@@ -148,7 +148,7 @@ class Owner(Section):
         8.0, ge=0, le=40, description="h/week beyond care hours the owner will work to cover gaps."
     )
     min_drawings_per_month: float = Field(
-        1200.0, ge=0, le=MAX_MONEY, description="£/month the owner needs to live on."
+        1375.0, ge=0, le=MAX_MONEY, description="£/month the owner needs to live on."
     )
     cash_reserve: float = Field(
         500.0,
@@ -156,8 +156,22 @@ class Owner(Section):
         le=MAX_MONEY,
         description="£ the owner leaves in the bank before taking drawings.",
     )
+    profit_share_drawn: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of the cash above the owner's buffer they take as extra drawings "
+        "each month (0 = the owner never takes more than their minimum).",
+    )
+    buffer_months_of_costs: float = Field(
+        3.0,
+        ge=0,
+        le=120,
+        description="Months of the business's running costs (the month's operating costs) "
+        "the owner keeps in the bank before taking more than their minimum.",
+    )
     months_below_min_before_exit: PatienceDistribution = Field(
-        LogNormal(mean=12.0, sd=4.0),
+        LogNormal(mean=14.0, sd=4.0),
         description="Consecutive months below minimum drawings before the owner gives up: "
         "their patience, drawn once per replication (a plain number: everyone's the same).",
     )
@@ -489,6 +503,12 @@ class Uplifts(Section):
     price_per_year: float = Field(0.04, ge=-0.5, le=1, description="Private price rise.")
     council_rate_per_year: float = Field(0.038, ge=-0.5, le=1, description="Council rate rise.")
     overheads_per_year: float = Field(0.03, ge=-0.5, le=1, description="Overhead rise.")
+    min_drawings_per_year: float = Field(
+        0.041,
+        ge=-0.5,
+        le=1,
+        description="Yearly rise of the owner's minimum drawings (what they need to live on).",
+    )
 
 
 class DayActivities(Section):

@@ -74,6 +74,8 @@ def deterministic() -> sim.Scenario:
             "costs.startup_costs": 0.0,
             "uplifts.price_per_year": 0.0,
             "uplifts.overheads_per_year": 0.0,
+            "uplifts.min_drawings_per_year": 0.0,  # the owner's minimum stays DRAWINGS
+            "owner.profit_share_drawn": 0.0,  # the owner takes their minimum, no more
             "failure.insolvency": False,
             "failure.owner_exit": False,
             "shocks.enabled": False,  # no later shocks (sim.model.shocks)

@@ -50,6 +50,13 @@ def test_back_test_default_plan_fails_in_every_year_from_two_to_five(default_pla
     assert all(later < earlier for earlier, later in zip(curve, curve[1:], strict=False)), curve
 
 
+def test_back_test_default_plan_five_year_survival_is_in_the_ons_band(default_plan):
+    """ONS business demography: 44.6% of all new businesses (2007 births) and about 52-56% in
+    health are still trading after 5 years; target for the default plan: 40-65%."""
+    (fifth,) = survival(default_plan.runs, range(5, 6))
+    assert 0.40 <= fifth <= 0.65, fifth
+
+
 def test_back_test_a_micro_provider_with_staff_gives_80_to_95_percent_continuity(default_plan):
     """Target: 80-95% of hours from the regular carer for a micro-provider with employees
     (Birmingham study: micro-enterprises give more continuity; 100% would mean nobody is

@@ -218,7 +218,8 @@ def open_month(p: Provider, month: int) -> bool:
 
 
 def apply_uplifts(p: Provider) -> None:
-    """The yearly rises: wage floor, wage, prices, council rate and overheads."""
+    """The yearly rises: wage floor, wage, prices, council rate, overheads and what the owner
+    needs to live on."""
     up = p.sc.uplifts
     p.wage_floor *= 1 + up.wage_floor_per_year
     p.wage = max(p.wage * (1 + up.wage_per_year), p.wage_floor)
@@ -227,6 +228,7 @@ def apply_uplifts(p: Provider) -> None:
         p.price[channel] *= 1 + rise
     p.price_per_attendance *= 1 + up.price_per_year
     p.overhead_factor *= 1 + up.overheads_per_year
+    p.min_drawings *= 1 + up.min_drawings_per_year
 
 
 def close_books(p: Provider, month: int) -> tuple[int, int]:
@@ -299,14 +301,27 @@ def repay_loan(p: Provider) -> None:
     p.loan_balance -= principal
 
 
-def draw(p: Provider, month: int, min_draw: int) -> int:
-    """The owner takes up to their minimum from cash above a reserve and what they set
-    aside for next year's annual fees (a twelfth a month). Returns pence drawn: a lean month
-    (less than the minimum) counts towards the owner giving up (:mod:`sim.model.failure`)."""
+def draw(p: Provider, min_draw: int, result: int, op_costs: int) -> int:
+    """The owner's drawings: up to their minimum from cash above a reserve and what they set
+    aside for next year's annual fees (a twelfth a month); then, from profit not yet drawn
+    (never from the start cash, a grant or a loan), a share of whatever cash is left above a
+    buffer of ``buffer_months_of_costs`` months of this month's operating costs.
+
+    Owners of small firms live on what the business makes: they do not let profits pile
+    up, so a business that has done well carries a buffer of a few months of costs, not
+    years of profit, into the shocks of later years. ``result`` is the month's operating
+    result (pence). Returns pence drawn: a lean month (less than the minimum) counts towards
+    the owner giving up (:mod:`sim.model.failure`)."""
     owner = p.sc.owner
-    set_aside = annual_fees_due(p) * ((month - 1) % 12) // 12
+    set_aside = annual_fees_due(p) * ((p.month - 1) % 12) // 12
     vat_held = -p.ledger.balance(VAT)  # collected for HMRC, not the owner's
     available = p.ledger.cash - pence(owner.cash_reserve) - set_aside - vat_held
     drawn = max(0, min(min_draw, available))
+    p.profit_kept += result - drawn
+    surplus = available - drawn - round(owner.buffer_months_of_costs * op_costs)
+    extra = min(round(owner.profit_share_drawn * surplus), p.profit_kept)
+    if extra > 0:
+        drawn += extra
+        p.profit_kept -= extra
     p.ledger.post("equity:drawings", CASH, drawn)
     return drawn

@@ -182,6 +182,7 @@ class Provider:
         self.wage_floor = floor
         self.wage = max(sc.staff.wage_per_hour, floor)  # never below the legal minimum
         self.overhead_factor = 1.0
+        self.min_drawings = sc.owner.min_drawings_per_month  # £ a month, rises yearly
         self.fixed_monthly = sum(sc.costs.fixed_monthly.values())  # £ a month, at start prices
         # £ a year at start prices, the CQC fee apart (it follows the clients: money.cqc_fee)
         self.annual_fees = sum(sc.costs.annual_fees.values())
@@ -259,6 +260,7 @@ class Provider:
         self.ledger.close_month()  # start cash is the opening balance, not a receipt
         self.cash_open = self.ledger.cash
         self.ledger.post("expense:startup", CASH, pence(sc.costs.startup_costs))
+        self.profit_kept = -pence(sc.costs.startup_costs)  # profit not yet drawn, in pence
         self.month_start(1)
         self.arrivals.update()
 
@@ -351,11 +353,11 @@ class Provider:
         settle_payments(self, self.env.now, self.before_close)
         income, op_costs = close_books(self, month)
         check_vat(self, month, income)
-        min_draw = pence(self.sc.owner.min_drawings_per_month)
+        min_draw = pence(self.min_drawings)
         if insolvent(self):
             fail(self, month, "insolvency")
         else:
-            lean_month(self, month, draw(self, month, min_draw) < min_draw)
+            lean_month(self, month, draw(self, min_draw, income - op_costs, op_costs) < min_draw)
         close_if_owner_gone(self, month)
         record(self, month, income, op_costs + min_draw)
 
