@@ -10,7 +10,9 @@ client leaves dissatisfied (decided in :mod:`sim.model.delivery`); its carer's h
 and the waiting list is served again.
 Clients whose carer left are given a new regular carer where someone has room: the change
 (counted when the old carer left) is a break the client feels, and the new carer's hours count
-as continuity only after ``clients.new_carer_settling_weeks`` weeks with the client.
+as continuity only after ``clients.new_carer_settling_weeks`` weeks with the client. If the
+leaving opened a vacancy (the rest of the staff would be busier than the hiring threshold),
+the round waits for the replacement, covered ad hoc meanwhile, and the replacement takes it.
 
 Before that, the owner decides whether they want the work at all (``[policy]``, each decision
 switchable off, all of them with ``policy.decides = false``): a price below their minimum,
@@ -219,13 +221,21 @@ def purge_waiting(p: Provider) -> None:
     p.waiting = kept
 
 
-def reassign(p: Provider) -> None:
-    """Give clients who lost their regular carer a new one, where someone has room."""
-    if not p.orphans:
+def reassign(p: Provider, replacement: Worker | None = None) -> None:
+    """Give clients who lost their regular carer a new one, where someone has room.
+
+    While a vacancy is open the round is kept for the replacement (covered ad hoc meanwhile,
+    as the owner of a small agency does until the new carer starts); the ``replacement``,
+    once hired, takes the clients that fit in their hours, the others go to whoever has room.
+    """
+    if not p.orphans or p.vacancy_open:
         return
     for client in p.clients:
         if client.carer is None:
-            carer = best_carer(p, client.staff_hours)
+            if replacement is not None and replacement.free + EPS >= client.staff_hours:
+                carer: Worker | None = replacement
+            else:
+                carer = best_carer(p, client.staff_hours)
             if carer is not None:
                 carer.assign(client)
                 p.orphans -= 1

@@ -305,6 +305,8 @@ class Provider:
             pay_staff(self)
             earn_and_keep(self)
         staff_leave(self, week)
+        if self.orphans:
+            consider_hiring(self)  # a leaver's round waits for a replacement, if one is sought
         reassign(self)
         if self.waiting:
             fill_from_waiting(self)

@@ -17,7 +17,9 @@ carer (a change of carer). A vacancy opens when referrals were declined for want
 someone is waiting, or the staff are busier than the hiring threshold, within the staff
 ceiling, and the owner wants to hire (not beyond their target size, and only with the cash
 for a few months of the new wage); the hire arrives after a random time to hire, at a
-recruitment cost, and takes on carer-less and waiting clients.
+recruitment cost, and takes on carer-less and waiting clients. A leaver prompts that decision
+at once, before their round is given out: if a vacancy opens, the round waits for the
+replacement (:func:`sim.model.acceptance.reassign`).
 """
 
 from __future__ import annotations
@@ -245,10 +247,12 @@ def hire(p: Provider) -> None:
     """The vacancy is filled: pay the recruitment cost and give the new employee clients."""
     p.vacancy_open = False
     if p.failed or len(p.workers) - 1 >= p.sc.business.staff_ceiling:
+        reassign(p)  # no replacement after all: the round goes to whoever has room
         return
     p.ledger.post("expense:recruitment", CASH, pence(p.sc.staff.recruitment_cost))
-    p.workers.append(new_employee(p))
+    employee = new_employee(p)
+    p.workers.append(employee)
     p.m_hires += 1
     p.changed()
-    reassign(p)
+    reassign(p, employee)
     fill_from_waiting(p)
