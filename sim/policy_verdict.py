@@ -355,7 +355,7 @@ def policy_verdict(
             "Choose at least two policies to compare.",
             figures,
         )
-    if high == low or table["survival"].iloc[high] == table["survival"].iloc[low]:
+    if high == low:  # argmax and argmin are both the first when all are equal
         return PolicyVerdict(
             f"At month {month} every policy keeps the same share of providers trading: "
             f"{_survival(table.iloc[0])}.",
