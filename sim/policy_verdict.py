@@ -11,7 +11,7 @@ up to the month survival is compared at, since they explain survival at that mon
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,17 +200,25 @@ def _against_reference(diff: dict[str, Any], reference: str, noise: str) -> str:
     return text
 
 
-def _one(value: dict[str, Any], fmt: Any = "{:.1f}") -> str:
-    return fmt(value["mean"]) if callable(fmt) else fmt.format(value["mean"])
+Format = str | Callable[[float], str]  # a format string for one number, or a function
 
 
-def _with_ci(value: dict[str, Any], fmt: Any = "{:.1f}") -> str:
+def _number(value: float, fmt: Format) -> str:
+    return fmt(value) if callable(fmt) else fmt.format(value)
+
+
+def _one(value: dict[str, Any], fmt: Format = "{:.1f}") -> str:
+    return _number(value["mean"], fmt)
+
+
+def _with_ci(value: dict[str, Any], fmt: Format = "{:.1f}") -> str:
     """'7.4 (95% CI 6.9 to 7.9)': a mean over replications with its interval."""
-    low = {"mean": value["lower"]}
-    high = {"mean": value["upper"]}
     if value["lower"] != value["lower"]:  # NaN: too few replications for an interval
         return _one(value, fmt)
-    return f"{_one(value, fmt)} (95% CI {_one(low, fmt)} to {_one(high, fmt)})"
+    return (
+        f"{_one(value, fmt)} (95% CI {_number(value['lower'], fmt)} to "
+        f"{_number(value['upper'], fmt)})"
+    )
 
 
 def _money(value: dict[str, Any]) -> str:
@@ -227,6 +235,8 @@ def _cause_share(ev: PolicyEvidence, cause: str) -> str:
 
 def _when(ev: PolicyEvidence, cause: str, what: str) -> str:
     q = ev.failure_months[cause]
+    if ev.causes[cause] == 1:
+        return f"{what} in month {q['median']}."
     if q["q1"] == q["q3"]:
         return f"{what} mostly in month {q['median']}."
     return (
