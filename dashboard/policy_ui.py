@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import state as S
 from dashboard import ui
 from dashboard.ui import pct
-from sim import council
+from sim import council, policy_verdict
 from sim.report import pounds
 from sim.scenario import SCENARIO_DIR, Scenario, loads_scenario
 
@@ -120,6 +120,14 @@ def run(
     if comparison is None:
         return None, pd.DataFrame()
     return comparison, council.policy_table(comparison.names, comparison.results)
+
+
+def verdict(comparison: Any, table: pd.DataFrame) -> None:
+    """The verdict first: which policy keeps most and fewest providers trading, and why
+    (written by :func:`sim.policy_verdict.policy_verdict` from the results)."""
+    said = policy_verdict.policy_verdict(comparison.names, comparison.results, table)
+    st.subheader("Verdict")
+    st.info(f"{said.headline}\n\n{said.reason}" if said.reason else said.headline)
 
 
 def policy_summary(table: pd.DataFrame) -> None:

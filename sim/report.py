@@ -255,3 +255,22 @@ def plan_paragraph(summary: dict[str, Any], figures: dict[str, Any], name: str =
         )
     parts.append(main_risk(summary, figures))
     return " ".join(parts)
+
+
+def _points_number(diff: float) -> float | int:
+    """Percentage points to a whole number, or to one decimal when under a half but not 0
+    (so a small difference whose interval excludes 0 is not written as 0)."""
+    value = 100 * diff
+    return round(value, 1) if 0 < abs(value) < 0.5 else round(value)
+
+
+def points(diff: float) -> str:
+    """A difference of two shares in words, without its sign: '7 percentage points'."""
+    n = abs(_points_number(diff))
+    return f"{n:g} percentage point{'s' if n != 1 else ''}"
+
+
+def signed_points(diff: float) -> str:
+    """A difference of two shares in percentage points with its sign: '+7', '-0.3', '0'."""
+    n = _points_number(diff)
+    return f"{n:+g}" if n else "0"

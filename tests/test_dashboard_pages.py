@@ -4,10 +4,13 @@ traceback."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard import state as S
 from tests.test_dashboard import APP, PLAN, TIMEOUT, field
 
 SUPPORT = "pages/2_Start-up_support.py"
@@ -108,6 +111,73 @@ def test_policy_page_compares_council_policies() -> None:
     assert pays["Open framework, equal share"] >= 24.10
     assert pays["Open framework, rate £32.14/h"] > pays["Open framework, equal share"]
     assert len(at.get("plotly_chart")) == 2
+
+
+VERDICT = re.compile(
+    r"At month (\d+), (?:the reference, )?“(?P<high>[^”]+)”,? keeps the most providers "
+    r"trading: (?P<high_pct>\d+%) \(95% CI (?P<high_ci>\d+% to \d+%)\)(?P<high_diff>[^.]*)\. "
+    r"(?:The reference, )?“(?P<low>[^”]+)”,? keeps the fewest providers trading: "
+    r"(?P<low_pct>\d+%) \(95% CI (?P<low_ci>\d+% to \d+%)\)(?P<low_diff>[^.]*)\."
+)
+DIFF = re.compile(r"(\d+(?:\.\d)?) percentage points? (more|fewer)")
+
+
+def verdict_of(at: AppTest) -> str:
+    """The verdict's text, after checking it comes first: above the chart and the table."""
+    texts = [i.value for i in at.info if "keeps the most providers trading" in i.value]
+    assert len(texts) == 1, [i.value for i in at.info]
+    assert [h.value for h in at.subheader] == ["Verdict", "What each policy means"]
+    return texts[0]
+
+
+def check_verdict_against_table(at: AppTest) -> str:
+    """The verdict's survival figures and differences are the table's, for the policies it
+    names; no scientific notation and no raw codes."""
+    text = verdict_of(at)
+    table = at.dataframe[0].value.set_index("Policy")
+    found = VERDICT.search(text)
+    assert found, text
+    month = found.group(1)
+    survival = table[f"Still trading at month {month} (95% CI)"]
+    differences = table["Difference vs first (95% CI)"]
+    for which in ("high", "low"):
+        name = found.group(which)
+        shown = f"{found.group(f'{which}_pct')} ({found.group(f'{which}_ci')})"
+        assert shown == survival[name], (name, text)
+        said = DIFF.search(found.group(f"{which}_diff"))
+        if differences[name] == "reference":
+            assert said is None
+        else:  # the table to 0.1 point, the verdict to whole points
+            in_table = float(differences[name].split(" pts")[0])
+            assert said is not None, text
+            value = float(said.group(1)) * (1 if said.group(2) == "more" else -1)
+            assert abs(value - in_table) <= 0.55, (value, in_table)
+    assert not re.search(r"\de[+-]?\d", text), text
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), text  # no raw codes like open_equal
+    return text
+
+
+def test_policy_page_gives_a_verdict_that_agrees_with_its_table() -> None:
+    at = shorten(page(POLICY), "policy")
+    at.button(key="policy.run").click().run()
+    assert not at.exception, at.exception
+    check_verdict_against_table(at)
+
+
+def test_policy_page_explains_the_squeeze_of_an_owner_who_accepts_everything() -> None:
+    """issue 10: with an owner who accepts everything the working-capital squeeze is still
+    there to show, and the dashboard explains it."""
+    at = page(PLAN)
+    at.selectbox(key=S.CHOICE).set_value("home_care_open_framework.toml").run()
+    at.checkbox(key=field("policy.decides")).uncheck().run()
+    at.switch_page(POLICY).run()
+    at.selectbox(key="policy.provider").set_value("(the plan from the Plan page)").run()
+    at = shorten(at, "policy")
+    at.button(key="policy.run").click().run()
+    assert not at.exception, at.exception
+    text = check_verdict_against_table(at)
+    assert "running out of cash (insolvency): a working-capital squeeze" in text
+    assert "Cash is tied up in council invoices" in text
 
 
 def test_policy_page_on_the_plan_with_no_policies_chosen() -> None:

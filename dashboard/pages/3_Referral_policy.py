@@ -19,6 +19,7 @@ policies, area_referrals = page.policy_inputs(provider)
 months, reps, seed = ui.run_settings("policy", provider, default_reps=200)
 comparison, table = page.run(provider, policies, area_referrals, months, reps, seed)
 if comparison is not None:
+    page.verdict(comparison, table)
     st.plotly_chart(
         charts.survival_comparison(comparison.names, comparison.results),
         key="policy.chart.survival",
