@@ -80,6 +80,7 @@ class PolicyEvidence:
     council_on: bool  # the provider can get council work at all
     lag_days: float  # mean days from a council invoice to its payment
     cycle: str  # how often the council is invoiced
+    start_cash: float  # £ the business started with
     per_rep: dict[str, pd.Series] = field(repr=False, default_factory=dict)  # by ``rep``
 
 
@@ -144,6 +145,7 @@ def policy_evidence(name: str, results: Any, month: int) -> PolicyEvidence:
         council_on=council.framework != "none",
         lag_days=float(council.payment_lag_days.mean),
         cycle=council.invoice_cycle,
+        start_cash=scenario.business.start_cash,
         per_rep=per_rep,
     )
 
@@ -266,6 +268,11 @@ def _squeeze(low: PolicyEvidence, high: PolicyEvidence) -> str:
         if low.peak_council_clients["mean"] > high.peak_council_clients["mean"]
         else "builds up while invoices wait"
     )
+    beyond = (
+        f", more than the {pounds(low.start_cash, 0)} it started with"
+        if low.peak_owed["lower"] > low.start_cash
+        else ""
+    )
     if not high.council_on:
         other = (
             f"{pounds(high.peak_owed['mean'], 0)} under {_q(high.name)}, which takes no "
@@ -282,8 +289,8 @@ def _squeeze(low: PolicyEvidence, high: PolicyEvidence) -> str:
         f"{_cause_share(low, 'insolvency')}: a working-capital squeeze. Cash is tied up in "
         f"council invoices: {_terms(low)}, while wages are paid every month, so the money owed "
         f"to the business {grows}. At its peak it averages {_money(low.peak_owed)} per "
-        f"provider, with at most {_with_ci(low.peak_council_clients)} council-funded clients "
-        f"(averages over the simulated futures), against {other}. "
+        f"provider{beyond}, with at most {_with_ci(low.peak_council_clients)} council-funded "
+        f"clients (averages over the simulated futures), against {other}. "
         + _when(low, "insolvency", "Cash runs out")
     )
 
@@ -326,7 +333,8 @@ def _mechanism(low: PolicyEvidence, high: PolicyEvidence) -> str:
         return ""
     cause = next(iter(low.causes))  # most common (ties alphabetical)
     owed_more = paired_difference(high.per_rep["peak_owed"], low.per_rep["peak_owed"])
-    if cause == "insolvency" and low.council_on and owed_more["lower"] > 0:
+    tied_up = owed_more["lower"] > 0 or low.peak_owed["lower"] > low.start_cash
+    if cause == "insolvency" and low.council_on and tied_up:
         text = _squeeze(low, high)
     elif cause in ("insolvency", "owner_exit"):
         text = _short_of_work(low, high, cause)

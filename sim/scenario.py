@@ -126,6 +126,14 @@ class Business(Section):
     regulation_admin_hours_per_week: float = Field(
         3.0, ge=0, le=40, description="h/week of owner time regulation takes, when regulated."
     )
+    holiday_cover_price_per_hour: float = Field(
+        32.14,
+        ge=0,
+        le=MAX_PRICE,
+        description="£/h paid to another provider for the care of a client whose regular "
+        "carer is on holiday when nobody in the business can give it (0 = those hours are "
+        "missed, arranged with the client: fine for companionship, not for personal care).",
+    )
 
     @model_validator(mode="after")
     def _personal_care_is_regulated(self) -> Business:

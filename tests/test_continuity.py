@@ -96,6 +96,41 @@ def test_holiday_cover_costs_continuity_the_share_of_weeks_off() -> None:
     assert all(len(c.seen) >= 2 for c in clients), "each client has seen a colleague cover"
 
 
+@pytest.mark.parametrize("cover_price", [32.14, 0.0])
+def test_a_sole_owners_holiday_week_is_bought_in_or_missed(cover_price: float) -> None:
+    """The owner alone with one 10-hour client at £27/h, on holiday in settlement 3 of 5.
+    With a cover price, that week's 10 hours are bought from another provider: 50 h delivered,
+    40 by the regular carer (continuity 40 h), 10 bought at £32.14 = £321.40, £27 x 50 earned,
+    and the client saw two people. Without one, the week is missed: 40 h delivered and earned,
+    nothing bought, one person seen."""
+    p = provider(
+        {
+            "owner.care_hours_per_week": 20.0,
+            "owner.extra_cover_hours_per_week": 8.0,
+            "business.holiday_cover_price_per_hour": cover_price,
+            "channels.self_funder.price_per_hour": 27.0,
+            "clients.leave_per_missed_share": 0.0,
+        }
+    )
+    owner = p.owner
+    client = enrol(p, owner, "self_funder", 10.0)
+    owner.next_holiday_week = p.next_holiday_week = 3
+    for week in range(1, 6):
+        p.settle(week)
+        assert owner.holiday == (week == 3)
+    bought = 10.0 if cover_price else 0.0
+    hours = p.m_hours
+    assert hours["delivered"] == pytest.approx(40.0 + bought)
+    assert hours["missed"] == pytest.approx(10.0 - bought)
+    assert hours["regular"] == hours["continuity"] == pytest.approx(40.0)
+    assert hours["bought_cover"] == pytest.approx(bought)
+    assert p.m_payroll["bought_cover"] == pytest.approx(bought * 32.14)
+    assert p.accrued["self_funder"] - p.ledger.balance("income:self_funder") / 100 == (
+        pytest.approx(27.0 * (40.0 + bought))
+    )
+    assert len(client.seen) == (2 if cover_price else 1)
+
+
 # --- a change of regular carer ---------------------------------------------------------------
 
 

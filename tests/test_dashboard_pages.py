@@ -172,7 +172,7 @@ def test_policy_page_explains_the_squeeze_of_an_owner_who_accepts_everything() -
     at.checkbox(key=field("policy.decides")).uncheck().run()
     at.switch_page(POLICY).run()
     at.selectbox(key="policy.provider").set_value("(the plan from the Plan page)").run()
-    at = shorten(at, "policy")
+    at = shorten(at, "policy", reps=80)  # enough futures for the peak owed to differ
     at.button(key="policy.run").click().run()
     assert not at.exception, at.exception
     text = check_verdict_against_table(at)

@@ -160,8 +160,16 @@ def test_a_week_with_sickness_cover_owner_cover_and_missed_hours():
     #   Bob 216 x 52 = 11,232 is under the trigger: 0.
     # Mileage: 2 miles a 60-minute visit = 2 miles a care hour worked, owner included:
     #   (11 + 24 + 12) x 2 = 94 miles x 0.45 = 42.30.
+    # Nobody is on holiday: no care is bought from another provider.
     assert p.m_payroll == pytest.approx(
-        {"wages": 621.0, "employer_ni": 17.0, "pension": 8.55, "mileage": 42.30}, abs=1e-9
+        {
+            "wages": 621.0,
+            "employer_ni": 17.0,
+            "pension": 8.55,
+            "mileage": 42.30,
+            "bought_cover": 0.0,
+        },
+        abs=1e-9,
     )
     assert p.allowance_left == 0.0
 
@@ -195,6 +203,7 @@ def test_a_week_with_sickness_cover_owner_cover_and_missed_hours():
             "regular": 38.0,
             "cover": 6.0,
             "owner_cover": 3.0,
+            "bought_cover": 0.0,  # nobody on holiday
             "continuity": 38.0,
         },
         abs=1e-9,

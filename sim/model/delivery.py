@@ -31,18 +31,27 @@ from sim.model.entities import EPS, Client, Worker
 from sim.model.money import add_pay, weekly_pay
 from sim.scenario import CHANNELS
 
+BOUGHT_IN = -1  # the other provider's carer, counted as one more person a client saw
+
 if TYPE_CHECKING:
     from sim.model.provider import Provider
 
 
 def settle_week(
-    clients: list[Client], workers: list[Worker], owner: Worker, owner_extra: float
+    clients: list[Client],
+    workers: list[Worker],
+    owner: Worker,
+    owner_extra: float,
+    buy_holiday_cover: bool = False,
 ) -> None:
     """Share out the week's available hours, in staff hours.
 
     On entry ``worker.available`` holds this week's hours (capacity less sickness); the owner
-    may also work ``owner_extra`` hours beyond that for cover. On return each client's
-    ``regular``, ``cover`` and ``owner_cover`` and each worker's ``worked`` are this week's.
+    may also work ``owner_extra`` hours beyond that for cover. With ``buy_holiday_cover``,
+    what nobody in the business can give of a client whose regular carer is on holiday is
+    bought from another provider (``bought``), since planned personal care cannot stop for a
+    week. On return each client's ``regular``, ``cover``, ``owner_cover`` and ``bought`` and
+    each worker's ``worked`` are this week's.
     """
     for worker in workers:
         worker.worked = 0.0
@@ -50,7 +59,7 @@ def settle_week(
     for client in clients:
         need = client.staff_hours
         carer = client.carer
-        client.cover = client.owner_cover = 0.0
+        client.cover = client.owner_cover = client.bought = 0.0
         give = 0.0
         if carer is not None and carer.available > EPS:
             give = need if carer.available >= need else carer.available
@@ -83,10 +92,14 @@ def settle_week(
             owner.available -= give
             owner.worked += give
             client.seen.add(owner.id)
+            need -= give
             if carer is owner:
                 client.regular += give
             else:
                 client.owner_cover += give
+        if need > EPS and buy_holiday_cover and carer is not None and carer.holiday:
+            client.bought = need
+            client.seen.add(BOUGHT_IN)
 
 
 def client_hour_price(p: Provider, channel: str) -> float:
@@ -165,12 +178,13 @@ def earn_and_keep(p: Provider) -> None:
     earned = dict.fromkeys(CHANNELS, 0.0)
     prices = {c: client_hour_price(p, c) for c in CHANNELS}
     delivered_total = regular_total = cover_total = owner_total = need_total = 0.0
+    bought_total = 0.0
     continuity_total = 0.0
     week = p.week
     leaving = []
     for client in p.clients:
         staff_hours = client.staff_hours
-        delivered = client.regular + client.cover + client.owner_cover
+        delivered = client.regular + client.cover + client.owner_cover + client.bought
         scale = client.client_hours / staff_hours
         earned[client.channel] += delivered * scale * prices[client.channel]
         delivered_total += delivered * scale
@@ -180,6 +194,7 @@ def earn_and_keep(p: Provider) -> None:
         continuity_total += known * scale
         cover_total += client.cover * scale
         owner_total += client.owner_cover * scale
+        bought_total += client.bought * scale
         need_total += client.client_hours
         carer = client.carer
         if carer is not None and carer.holiday:
@@ -197,6 +212,9 @@ def earn_and_keep(p: Provider) -> None:
     hours["regular"] += regular_total
     hours["cover"] += cover_total
     hours["owner_cover"] += owner_total
+    if bought_total:
+        hours["bought_cover"] += bought_total
+        p.m_payroll["bought_cover"] += bought_total * p.cover_price
     hours["continuity"] += continuity_total
     if need_total > 0:
         p.satisfaction = continuity_total / need_total

@@ -28,6 +28,7 @@ class Client:
     regular: float = 0.0
     cover: float = 0.0
     owner_cover: float = 0.0
+    bought: float = 0.0  # hours of a holiday week bought from another provider
 
 
 @dataclass(slots=True, eq=False)

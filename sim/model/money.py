@@ -227,6 +227,7 @@ def apply_uplifts(p: Provider) -> None:
         rise = up.council_rate_per_year if channel == LA else up.price_per_year
         p.price[channel] *= 1 + rise
     p.price_per_attendance *= 1 + up.price_per_year
+    p.cover_price *= 1 + up.price_per_year  # another provider's price rises like ours
     p.overhead_factor *= 1 + up.overheads_per_year
     p.min_drawings *= 1 + up.min_drawings_per_year
 

@@ -182,6 +182,8 @@ class Provider:
         self.wage_floor = floor
         self.wage = max(sc.staff.wage_per_hour, floor)  # never below the legal minimum
         self.overhead_factor = 1.0
+        self.cover_price = sc.business.holiday_cover_price_per_hour  # £ a client hour
+        self.buy_cover = self.cover_price > 0
         self.min_drawings = sc.owner.min_drawings_per_month  # £ a month, rises yearly
         self.fixed_monthly = sum(sc.costs.fixed_monthly.values())  # £ a month, at start prices
         # £ a year at start prices, the CQC fee apart (it follows the clients: money.cqc_fee)
@@ -221,6 +223,7 @@ class Provider:
             "regular": 0.0,
             "cover": 0.0,
             "owner_cover": 0.0,
+            "bought_cover": 0.0,  # holiday hours bought from another provider
             "continuity": 0.0,  # given by a settled regular carer
         }
         self.m_carer_changes = 0
@@ -234,7 +237,9 @@ class Provider:
         self.m_client_receipts = 0
         self.m_owner_hours = 0.0  # the owner's care and admin hours worked this month
         self.m_payer_hours = dict.fromkeys(PAYERS, 0.0)  # client hours delivered, by payer
-        self.m_payroll = dict.fromkeys(("wages", "employer_ni", "pension", "mileage"), 0.0)
+        self.m_payroll = dict.fromkeys(
+            ("wages", "employer_ni", "pension", "mileage", "bought_cover"), 0.0
+        )
         self.m_vat_paid = 0  # pence paid to HMRC this month
         self.m_shocks = [0] * len(SHOCKS)
 
@@ -300,7 +305,7 @@ class Provider:
             quiet_week(self)
         else:  # (a quiet week's saved pay has no sick pay: a sick week is settled in full)
             owner_extra = self.sc.owner.extra_cover_hours_per_week * (1.0 - off(self.owner))
-            settle_week(self.clients, self.workers, self.owner, owner_extra)
+            settle_week(self.clients, self.workers, self.owner, owner_extra, self.buy_cover)
             self.m_owner_hours += self.owner.worked + self.owner_admin * (1.0 - off(self.owner))
             pay_staff(self)
             earn_and_keep(self)

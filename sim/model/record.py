@@ -58,6 +58,7 @@ COLUMNS: tuple[tuple[str, np.dtype], ...] = (
             "cost_interest",
             "cost_bad_debt",
             "cost_startup",
+            "cost_bought_cover",
             "vat_charged",
             "vat_paid",
         )
@@ -83,6 +84,7 @@ COLUMNS: tuple[tuple[str, np.dtype], ...] = (
             "hours_regular",
             "hours_cover",
             "hours_owner_cover",
+            "hours_bought_cover",  # a holiday week's care bought from another provider
         )
     ),
     *((f"hours_{payer}", _FLOAT) for payer in PAYERS),
@@ -199,6 +201,7 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
         get("expense:interest", 0) / 100,
         get("expense:bad_debt", 0) / 100,
         get("expense:startup", 0) / 100,
+        get("expense:bought_cover", 0) / 100,
         (p.m_vat_paid - get(VAT, 0)) / 100,  # the month's VAT: paid less the change owed
         p.m_vat_paid / 100,
         len(p.clients),
@@ -214,6 +217,7 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
         hours["regular"],
         hours["cover"],
         hours["owner_cover"],
+        hours["bought_cover"],
         *p.m_payer_hours.values(),
         *(income_by_payer[payer] / 100 for payer in PAYERS),
         hours["continuity"] / delivered if delivered > 0 else math.nan,
