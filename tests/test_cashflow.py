@@ -3,6 +3,8 @@ record's columns, and the futures shown are the P50 and P10 of the stated order.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -56,11 +58,10 @@ def test_rows_are_the_records_columns(results: sim.Results, pair: list[cf.Foreca
         assert months == list(range(1, len(months) + 1))
         assert len(months) == (forecast.stopped or min(24, MONTHS))
 
-        def row(label: str) -> np.ndarray:
-            return table.loc[label].to_numpy(float)
+        column = record.loc[months]
 
-        def column(name: str) -> np.ndarray:
-            return record.loc[months, name].to_numpy(float)
+        def same(label: str, values: pd.Series, pence: float) -> bool:
+            return np.allclose(table.loc[label], values.astype(float), atol=pence, rtol=0)
 
         # ledger columns are float64 in the results: equal to the penny
         for label, name in [
@@ -69,14 +70,14 @@ def test_rows_are_the_records_columns(results: sim.Results, pair: list[cf.Foreca
             (cf.TOTAL_PAYMENTS, "payments"),
             (cf.CLOSING, "cash_close"),
         ]:
-            assert np.allclose(row(label), column(name), atol=0.005, rtol=0), label
+            assert same(label, column[name], 0.005), label
         # the others are float32 there: equal to a few pence
         pairs = [(cf.earned_label(p), f"income_{p}") for p in PAYERS]
         pairs += [(cf.RECEIVED_FROM_CLIENTS, "receipts_from_clients")]
         pairs += [(label, c) for label, c in cf.PAYMENT_COLUMNS.items() if c is not None]
         for label, name in pairs:
-            assert np.allclose(row(label), column(name), atol=0.03, rtol=0), label
-        assert np.allclose(row(cf.BAD_DEBT), -column("cost_bad_debt"), atol=0.03, rtol=0)
+            assert same(label, column[name], 0.03), label
+        assert same(cf.BAD_DEBT, -column["cost_bad_debt"], 0.03)
 
 
 def test_grant_and_loan_rows(pair: list[cf.Forecast]) -> None:
@@ -151,6 +152,24 @@ def test_the_futures_shown_are_the_stated_percentiles(
     for forecast in pair:
         assert f"replication {forecast.rep}" in forecast.how_chosen()
         assert "add up" in forecast.how_chosen()
+
+
+def test_order_puts_stopped_futures_first_whatever_their_cash() -> None:
+    """By hand, on four made-up futures: two that stopped (the earlier one first, though it
+    kept more cash), then the two still trading at month 24 by their cash then."""
+    nan = float("nan")
+    runs = {
+        "rep": np.array([0, 1, 2, 3]),
+        "failure_month": np.array([nan, 10.0, nan, 5.0]),
+        "final_cash": np.array([100.0, 5000.0, 50.0, 6000.0]),
+    }
+    panel = {
+        "rep": np.array([0, 1, 2, 3] * 1),
+        "month": np.array([24, 10, 24, 5]),
+        "cash_close": np.array([100.0, 5000.0, 50.0, 6000.0]),
+    }
+    fake = SimpleNamespace(run_table=runs, panel=panel)
+    assert cf.futures_in_order(fake, 24).tolist() == [3, 1, 2, 0]  # type: ignore[arg-type]
 
 
 def test_a_future_that_stopped_says_when() -> None:
