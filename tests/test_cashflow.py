@@ -3,6 +3,7 @@ record's columns, and the futures shown are the P50 and P10 of the stated order.
 
 from __future__ import annotations
 
+import functools
 from types import SimpleNamespace
 
 import numpy as np
@@ -50,6 +51,10 @@ def test_every_month_reconciles(pair: list[cf.Forecast]) -> None:
             assert max(cf.reconcile(table).values()) < 0.005
 
 
+def _same_row(table: pd.DataFrame, label: str, values: pd.Series, pence: float) -> bool:
+    return bool(np.allclose(table.loc[label], values.astype(float), atol=pence, rtol=0))
+
+
 def test_rows_are_the_records_columns(results: sim.Results, pair: list[cf.Forecast]) -> None:
     for forecast in pair:
         record = _rep(results, forecast.rep)
@@ -59,9 +64,7 @@ def test_rows_are_the_records_columns(results: sim.Results, pair: list[cf.Foreca
         assert len(months) == (forecast.stopped or min(24, MONTHS))
 
         column = record.loc[months]
-
-        def same(label: str, values: pd.Series, pence: float) -> bool:
-            return np.allclose(table.loc[label], values.astype(float), atol=pence, rtol=0)
+        same = functools.partial(_same_row, table)
 
         # ledger columns are float64 in the results: equal to the penny
         for label, name in [
