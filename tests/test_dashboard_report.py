@@ -58,6 +58,8 @@ def test_the_report_is_offered_after_a_run() -> None:
     base = at.session_state[S.BASE_TOML]
     start_cash = next(x for x in base.splitlines() if x.startswith("start_cash ="))
     assert start_cash in saved.splitlines()
-    months = next(x for x in saved.splitlines() if x.startswith("months ="))
+    lines = saved.splitlines()
+    run = next(i for i, x in enumerate(lines) if x.startswith("[run]"))
+    months = next(x for x in lines[run:] if x.startswith("months ="))
     old = sim.loads_scenario(base).run.months
     assert months.startswith(f"months = {results.horizon} ") and f"# was {old}" in months
