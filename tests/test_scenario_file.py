@@ -88,3 +88,22 @@ def test_sources_are_the_files_comments() -> None:
     assert sources["business.start_cash"].value == "12000.0"
     assert sources["council.allocation"].source == BUILT_IN  # not in the default file
     assert all(s.source == BUILT_IN for s in setting_sources(scenario, None))
+
+
+def test_run_out_keeps_the_files_comments(tmp_path: Path) -> None:
+    """`microcare run --out` saves scenario.toml in its file's layout, a --set value marked."""
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    out = tmp_path / "out"
+    args = ["run", "--reps", "2", "--months", "6", "--workers", "1"]
+    result = CliRunner().invoke(app, [*args, "--set", "business.start_cash=12000", "--out", out])
+    assert result.exit_code == 0, result.output
+    saved = (out / "scenario.toml").read_text(encoding="utf-8")
+    cash = _line(TEXT, "start_cash =")
+    comment = cash.split("#", 1)[1].strip()
+    old = loads_scenario(TEXT).business.start_cash
+    assert _line(saved, "start_cash =").endswith(f"# was {old}; {comment}")
+    assert _line(saved, "wage_per_hour =") == _line(TEXT, "wage_per_hour =")
+    assert sim.load_scenario(out / "scenario.toml").business.start_cash == 12000
