@@ -3,22 +3,25 @@
 A would-be entrepreneur applying for a loan needs the cash-flow forecast in the lender's
 layout, and a coordinator wants one page to discuss; both are made by the same functions as
 on the command line (:func:`dashboard.report_parts.build_report`). The report's tornado runs
-more simulations, so it is prepared on request, with a progress bar, and cached.
+more simulations, so it is prepared on request, with a progress bar, and kept for the run.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
 from dashboard import state as S
 from dashboard.report_parts import build_report
-from sim.scenario import loads_scenario
 from sim.takeaway import Source, what_must_be_true
 
 __all__ = ["DASHBOARD_TORNADO_REPS", "report_downloads"]
 
 DASHBOARD_TORNADO_REPS = 100  # fewer than the command line's: a person is waiting
 PREPARED = "plan.report.prepared"  # the run (S.LAST_RUN) whose report was asked for
+FILES = "plan.report.files"  # ((run, source), the files made for them)
 MIME = {
     "report.html": "text/html",
     "cashflow.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -39,26 +42,17 @@ HELP = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def report_files(
-    toml_text: str, reps: int, seed: int, source_text: str | None, source_name: str
+    results: Any,
+    source: Source,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, bytes]:
-    """The take-away files of a run, cached by the run and the file it came from."""
-    results, summary = S.run_plan(toml_text, reps, seed)
-    bar = st.progress(0.0, text="What must be true: simulating each assumption moved…")
-
-    def update(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"What must be true: {done:,} of {total:,} futures")
-
+    """The take-away files of a run: its tornado at ``DASHBOARD_TORNADO_REPS``, then the
+    same files as ``microcare report``."""
     tornado = what_must_be_true(
-        loads_scenario(toml_text),
-        reps=DASHBOARD_TORNADO_REPS,
-        seed=seed,
-        workers=None,
-        progress=update,
+        results.scenario, reps=DASHBOARD_TORNADO_REPS, workers=None, progress=progress
     )
-    bar.empty()
-    return build_report(results, tornado, DASHBOARD_TORNADO_REPS, Source(source_text, source_name))
+    return build_report(results, tornado, DASHBOARD_TORNADO_REPS, source)
 
 
 def report_downloads() -> None:
@@ -78,11 +72,25 @@ def report_downloads() -> None:
         state[PREPARED] = run_key
     if state.get(PREPARED) != run_key:
         return
-    try:
-        files = report_files(*run_key, state.get(S.BASE_TOML), str(state.get(S.BASE_NAME, "")))
-    except Exception as exc:  # a message, never a traceback
-        st.error(S.run_failed(exc), icon="⚠️")
-        return
+    source = Source(state.get(S.BASE_TOML), str(state.get(S.BASE_NAME, "")))
+    made = state.get(FILES)
+    if made is None or made[0] != (run_key, source):
+        # kept in the session, not st.cache_data: a cached function may not update a
+        # progress bar drawn outside it
+        bar = st.progress(0.0, text="What must be true: simulating each assumption moved…")
+
+        def update(done: int, total: int) -> None:
+            bar.progress(done / total, text=f"What must be true: {done:,} of {total:,} futures")
+
+        try:
+            results, _ = S.run_plan(*run_key)  # the run on show: cached
+            state[FILES] = ((run_key, source), report_files(results, source, update))
+        except Exception as exc:  # a message, never a traceback
+            st.error(S.run_failed(exc), icon="⚠️")
+            return
+        finally:
+            bar.empty()
+    files: dict[str, bytes] = state[FILES][1]
     columns = st.columns(len(files))
     for column, (name, data) in zip(columns, files.items(), strict=True):
         with column:

@@ -38,12 +38,11 @@ def test_the_report_is_offered_after_a_run() -> None:
     assert {b.key for b in at.get("download_button")} >= KEYS
     assert not at.error
 
-    # the files offered are those of the run on show (the cached call the page made)
-    toml_text, reps, seed = at.session_state[S.LAST_RUN]
-    files = report_ui.report_files(
-        toml_text, reps, seed, at.session_state[S.BASE_TOML], at.session_state[S.BASE_NAME]
-    )
-    results, summary = S.run_plan(toml_text, reps, seed)
+    # the files offered are those of the run on show
+    (run, source), files = at.session_state[report_ui.FILES]
+    assert run == at.session_state[S.LAST_RUN]
+    assert source.text == at.session_state[S.BASE_TOML]
+    results, summary = S.run_plan(*run)
     page = files["report.html"].decode("utf-8")
     figures = plan_figures(summary, results.runs)
     verdict = report.plan_paragraph(summary, figures, results.scenario.business.name)
