@@ -201,3 +201,24 @@ def test_reference_rows_are_the_results_percentiles(
     assert reference.loc["  P50 (median)", 12] == pytest.approx(float(np.median(at12)))
     survival = results.runs["failure_month"].fillna(10**6).astype(int) > 12
     assert reference.loc["Share of futures still trading", 12] == pytest.approx(survival.mean())
+
+
+def test_vat_rows_reconcile() -> None:
+    """An unregulated service over a low VAT threshold: VAT charged is part of what clients
+    pay (so of the cash received) and the quarterly returns are payments."""
+    from sim.scenario import SCENARIO_DIR
+
+    scenario = sim.load_scenario(SCENARIO_DIR / "home_support_companionship.toml")
+    scenario = scenario.with_overrides(
+        {"business.vat_threshold_per_year": 5000.0, "run.months": 36}
+    )
+    charged = paid = 0.0
+    for rep in range(4):
+        one = sim.simulate(scenario, replication=rep)
+        table = cf.cash_flow(one.monthly, scenario)
+        assert max(cf.reconcile(table).values()) < 0.005
+        assert np.allclose(table.loc[cf.VAT_CHARGED], one.monthly["vat_charged"], atol=0.005)
+        assert np.allclose(table.loc["VAT paid to HMRC"], one.monthly["vat_paid"], atol=0.005)
+        charged += table.loc[cf.VAT_CHARGED].sum()
+        paid += table.loc["VAT paid to HMRC"].sum()
+    assert charged > 0 and paid > 0  # the case is exercised
