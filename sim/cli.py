@@ -38,6 +38,7 @@ from sim.scenario import (
     save_scenario,
 )
 from sim.stopping import Interrupted, RunFailed
+from sim.takeaway import TORNADO_REPS
 from sim.validation import ScenarioError
 
 if TYPE_CHECKING:
@@ -147,17 +148,34 @@ def _load(path: Path | None, sets: list[str] | None = None, months: int | None =
     A bare file name that is not in the current folder is looked up among the ready-made
     scenarios, so ``microcare run day_activities.toml`` works wherever the package is.
     """
-    if path is not None and not path.exists() and path.name == str(path):
-        shipped = SCENARIO_DIR / path.name
-        path = shipped if shipped.is_file() else path
     try:
-        scenario = load_scenario(path or DEFAULT_SCENARIO)
+        scenario = load_scenario(_resolve(path))
         overrides = parse_sets(sets or [])
         if months is not None:
             overrides["run.months"] = months
         return scenario.with_overrides(overrides) if overrides else scenario
     except ScenarioError as exc:
         raise _fail(exc.describe()) from None
+
+
+def _resolve(path: Path | None) -> Path:
+    """The file a scenario argument names: the default scenario when none is given, and a
+    bare file name not in the current folder looked up among the ready-made scenarios."""
+    if path is None:
+        return DEFAULT_SCENARIO
+    if not path.exists() and path.name == str(path):
+        shipped = SCENARIO_DIR / path.name
+        return shipped if shipped.is_file() else path
+    return path
+
+
+def _source_text(path: Path | None) -> str | None:
+    """The text of the scenario file (for its comments), None if it cannot be read: the
+    scenario itself was loaded from it already, so this only loses the comments."""
+    try:
+        return _resolve(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def parse_sets(items: list[str]) -> dict[str, Any]:
@@ -361,17 +379,107 @@ def run(
     out_console.print(table)
     out_console.print(headline(summary), highlight=False)
     if out is not None:
-        try:
-            write_folder(out, lambda tmp: write_results(results, summary, tmp), force=force)
-        except KeyboardInterrupt as exc:
-            raise _interrupted(exc, f"nothing written to {out}, which is as it was") from None
-        except InputError as exc:
-            raise _fail(str(exc)) from None
-        except OSError as exc:
-            raise _fail(f"could not write {out}: {exc}; it is as it was", FAILED) from None
+        source = _source_text(file)
+        _write_out(out, lambda tmp: write_results(results, summary, tmp, source), force)
         out_console.print(
             f"wrote {out}/monthly.parquet, monthly.csv, runs.csv, summary.json, scenario.toml"
         )
+
+
+def _write_out(out: Path, write: Callable[[Path], None], force: bool) -> None:
+    """Write a --out folder all at once (see sim.output.write_folder), errors as one line."""
+    try:
+        write_folder(out, write, force=force)
+    except KeyboardInterrupt as exc:
+        raise _interrupted(exc, f"nothing written to {out}, which is as it was") from None
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"could not write {out}: {exc}; it is as it was", FAILED) from None
+
+
+@app.command()
+@_stoppable
+def report(
+    file: Annotated[
+        Path | None, typer.Argument(help="Scenario TOML file (default: the default scenario).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for cashflow.xlsx, report.html and scenario.toml (required), "
+            "written all at once when everything is ready."
+        ),
+    ] = None,
+    reps: RepsOpt = 1000,
+    seed: SeedOpt = None,
+    months: MonthsOpt = None,
+    set_: SetOpt = None,
+    workers: WorkersOpt = None,
+    scheduler: SchedulerOpt = None,
+    tornado_reps: Annotated[
+        int,
+        typer.Option(
+            min=2,
+            help="Replications per variant for 'what must be true' (a quick tornado of "
+            "the main assumptions).",
+        ),
+    ] = TORNADO_REPS,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace the --out folder if it already holds files."),
+    ] = False,
+) -> None:
+    """Write a plan's take-away files: cashflow.xlsx (the lender's cash-flow forecast for
+    months 1-24, median and pessimistic futures, by year to 60, and every assumption with
+    its source) and report.html (one page that works offline and prints to A4: verdict,
+    survival, cash, break-even, what must be true, assumptions, limits)."""
+    if out is None:
+        raise _fail("--out is required: the folder to write the report into, e.g. --out report/")
+    scenario = _load(file, set_, months)
+    _guard(lambda: check_target(out, force))  # before simulating, as for run
+    try:
+        from dashboard.report_parts import build_report
+    except ImportError:
+        raise _fail(
+            "the report needs the dashboard package (pip install microcare-sim)", FAILED
+        ) from None
+    from sim.experiment import run as run_replications
+    from sim.report import headline
+    from sim.takeaway import Source, what_must_be_true
+
+    _prepare_engine(workers, scheduler)
+    with _progress("simulating") as progress:
+        results = _guard(
+            lambda: run_replications(
+                scenario,
+                reps=reps,
+                seed=seed,
+                workers=workers,
+                progress=progress,
+                scheduler=scheduler,
+            )
+        )
+    with _progress("what must be true") as progress:
+        tornado = _guard(
+            lambda: what_must_be_true(
+                results.scenario,
+                reps=tornado_reps,
+                workers=workers,
+                progress=progress,
+                scheduler=scheduler,
+            )
+        )
+    source = Source(_source_text(file), _resolve(file).name)
+    files = _guard(lambda: build_report(results, tornado, tornado_reps, source))
+
+    def write(folder: Path) -> None:
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+
+    _write_out(out, write, force)
+    console.print(headline(results.summary()), highlight=False)
+    console.print(f"wrote {out}/" + ", ".join(files), highlight=False)
 
 
 def _show_one(scenario: Scenario, seed: int | None) -> None:
@@ -415,14 +523,17 @@ def _show_one(scenario: Scenario, seed: int | None) -> None:
     )
 
 
-def write_results(results: Any, summary: dict[str, Any], folder: Path) -> None:
+def write_results(
+    results: Any, summary: dict[str, Any], folder: Path, source: str | None = None
+) -> None:
     """Everything needed to read and reproduce a run, in one (existing, empty) folder; see
-    sim.output.write_folder for putting it in place all at once."""
+    sim.output.write_folder for putting it in place all at once. ``source`` is the text of
+    the scenario file, whose comments scenario.toml keeps."""
     results.monthly.to_parquet(folder / "monthly.parquet", index=False)
     results.monthly.to_csv(folder / "monthly.csv", index=False)
     results.runs.to_csv(folder / "runs.csv", index=False)
     (folder / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
-    save_scenario(results.scenario, folder / "scenario.toml")
+    save_scenario(results.scenario, folder / "scenario.toml", source=source)
 
 
 @app.command()

@@ -802,5 +802,10 @@ def loads_scenario(text: str, source: str = "<text>") -> Scenario:
 _TOO_DEEP = "tables or lists are nested too deeply to be a scenario"
 
 
-def save_scenario(scenario: Scenario, path: str | Path) -> None:
-    Path(path).write_text(scenario.to_toml(), encoding="utf-8")
+def save_scenario(scenario: Scenario, path: str | Path, source: str | None = None) -> None:
+    """Write ``scenario`` as TOML. With ``source``, the text of the file it came from, the
+    file's layout and comments are kept and each changed value is marked with the old one
+    (see :func:`sim.scenario_file.annotated_toml`)."""
+    from sim.scenario_file import annotated_toml
+
+    Path(path).write_text(annotated_toml(scenario, source), encoding="utf-8")

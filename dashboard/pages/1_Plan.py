@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import state, ui
+from dashboard import report_ui, state, ui
 
 ui.page_setup("Plan")
 
@@ -23,3 +23,4 @@ if ran is not None:
     ui.headline(results, summary)
     ui.plan_charts(results)
     ui.downloads(results, scenario)
+    report_ui.report_downloads()
