@@ -84,6 +84,7 @@ PAYMENT_COLUMNS = {
     "On-costs (employer NI, pension)": "cost_oncosts",
     "Mileage": "cost_mileage",
     "Recruitment": "cost_recruitment",
+    "Holiday cover bought from another provider": "cost_bought_cover",
     OVERHEADS: None,
     "Start-up costs": "cost_startup",
     "Loan repayments (capital)": None,
