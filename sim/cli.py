@@ -348,23 +348,11 @@ def run(
     if reps == 1 and out is None:
         _show_one(scenario, seed)
         return
-    from sim.experiment import run as run_replications
     from sim.report import headline, summary_rows
 
     if out is not None:  # before simulating: a bad --out must not cost the whole run
         _guard(lambda: check_target(out, force))
-    _prepare_engine(workers, scheduler)
-    with _progress("simulating") as progress:
-        results = _guard(
-            lambda: run_replications(
-                scenario,
-                reps=reps,
-                seed=seed,
-                workers=workers,
-                progress=progress,
-                scheduler=scheduler,
-            )
-        )
+    results = _simulate(scenario, reps, seed, workers, scheduler)
     summary = results.summary()
     table = _table(
         title=f"{results.scenario.business.name}: {reps:,} replications, "
@@ -383,6 +371,26 @@ def run(
         _write_out(out, lambda tmp: write_results(results, summary, tmp, source), force)
         out_console.print(
             f"wrote {out}/monthly.parquet, monthly.csv, runs.csv, summary.json, scenario.toml"
+        )
+
+
+def _simulate(
+    scenario: Scenario, reps: int, seed: int | None, workers: int | None, scheduler: str | None
+) -> Any:
+    """Run the replications with a progress bar, on the engine asked for; errors as one line."""
+    from sim.experiment import run as run_replications
+
+    _prepare_engine(workers, scheduler)
+    with _progress("simulating") as progress:
+        return _guard(
+            lambda: run_replications(
+                scenario,
+                reps=reps,
+                seed=seed,
+                workers=workers,
+                progress=progress,
+                scheduler=scheduler,
+            )
         )
 
 
@@ -444,22 +452,10 @@ def report(
         raise _fail(
             "the report needs the dashboard package (pip install microcare-sim)", FAILED
         ) from None
-    from sim.experiment import run as run_replications
     from sim.report import headline
     from sim.takeaway import Source, what_must_be_true
 
-    _prepare_engine(workers, scheduler)
-    with _progress("simulating") as progress:
-        results = _guard(
-            lambda: run_replications(
-                scenario,
-                reps=reps,
-                seed=seed,
-                workers=workers,
-                progress=progress,
-                scheduler=scheduler,
-            )
-        )
+    results = _simulate(scenario, reps, seed, workers, scheduler)
     with _progress("what must be true") as progress:
         tornado = _guard(
             lambda: what_must_be_true(
