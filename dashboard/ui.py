@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard import state as S
 from dashboard.fields import FieldSpec, groups_for, help_text, source_comments
-from sim import plan_figures, report
+from sim import formatting, plan_figures, plan_verdict, report
 from sim.scenario import Scenario
 from sim.validation import ScenarioError
 
@@ -224,8 +224,12 @@ def run_controls(
 
 
 def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
-    """The headline figures as metrics, and the paragraph that says what they mean."""
+    """The verdict first (does this plan survive, and why), then the headline figures as
+    metrics, and the paragraph that says what they mean."""
     figures = plan_figures.plan_figures(summary, results.runs)
+    said = plan_verdict.plan_verdict(results, summary, figures)
+    st.subheader("Verdict")
+    st.info(f"{said.headline}\n\n{said.reason}" if said.reason else said.headline)
     st.subheader("What the simulated futures say")
     columns = st.columns(len(figures["survival"]))
     for column, entry in zip(columns, figures["survival"], strict=True):
@@ -237,7 +241,7 @@ def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
                 border=True,
             )
             st.caption(ci(entry))
-    a, b, c = st.columns(3)
+    a, b, c, d = st.columns(4)
     breakeven = figures["breakeven"]
     with a:
         st.metric(
@@ -249,12 +253,27 @@ def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
         )
         st.caption(f"{pct(breakeven['share'])} of futures get there")
     with b:
+        timing = said.figures["timing"]
+        st.metric(
+            "Median month of failure (among failures)",
+            "none failed" if timing is None else f"month {timing['median']}",
+            help="Half the futures that fail have failed by this month; the quartiles say "
+            "when the first and the last quarter of the failures came.",
+            border=True,
+        )
+        st.caption(
+            "none of the futures failed"
+            if timing is None
+            else f"quartiles: months {timing['q1']} to {timing['q3']}; "
+            f"{timing['n_failed']:,} of {figures['replications']:,} futures fail"
+        )
+    with c:
         cause = figures["cause"]
         st.metric(
             "Most common cause of failure",
-            "no failures" if cause is None else cause["cause"].replace("_", " "),
-            help="insolvency = cash below the overdraft limit at a month end; owner exit = "
-            "the owner gives up after too many months below their minimum drawings.",
+            "no failures" if cause is None else formatting.code_label(cause["cause"]),
+            help="insolvency = cash below the overdraft limit at a month end; owner gave up = "
+            "too many months below their minimum drawings.",
             border=True,
         )
         st.caption(
@@ -262,21 +281,24 @@ def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
             if cause is None
             else f"{pct(cause['share'])} of {cause['n_failed']:,} failures"
         )
-    with c:
+    with d:
         cost, price = figures["cost_per_hour"], figures["price_per_hour"]
         st.metric(
-            "Cost per delivered hour",
+            "Cost per delivered hour (pooled)",
             report.pounds(cost["mean"]),
             delta=None
             if cost["mean"] is None or price["mean"] is None
-            else f"{report.pounds(price['mean'] - cost['mean'])} margin",
+            else f"{report.pounds(price['mean'] - cost['mean'])} surplus per hour",
             delta_color="normal",
-            help="All costs (owner's minimum drawings included) ÷ all hours delivered, over "
-            "all futures; the margin is the average price minus this cost.",
+            help="Pooled over all futures: all costs (owner's minimum drawings included) ÷ all "
+            "hours delivered. The surplus is the pooled income per hour minus this cost — "
+            "after every cost, unlike the contribution per hour below, which is before the "
+            "monthly costs. The Start-up support page's per-hour rows are averages of each "
+            "future's own figure instead.",
             border=True,
         )
         average = report.pounds(price["mean"])
-        st.caption(f"vs average price {average} per hour ({ci(cost, report.pounds)})")
+        st.caption(f"vs income {average} per hour, pooled ({ci(cost, report.pounds)})")
     st.info(report.plan_paragraph(summary, figures, results.scenario.business.name))
     facts = report.breakeven_rows(summary.get("breakeven_facts"))
     if facts:
