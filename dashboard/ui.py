@@ -133,7 +133,13 @@ def _widget(spec: FieldSpec, help_line: str) -> None:
     elif spec.kind == "bool":
         st.checkbox(spec.label, key=spec.key, help=help_line)
     elif spec.kind == "choice":
-        st.selectbox(spec.label, spec.options, key=spec.key, help=help_line)
+        st.selectbox(
+            spec.label,
+            spec.options,
+            key=spec.key,
+            help=help_line,
+            format_func=formatting.code_label,
+        )
     else:
         st.text_input(spec.label, key=spec.key, help=help_line)
 

@@ -20,6 +20,15 @@ import pandas as pd
 
 from sim.errors import InputError, require_whole
 from sim.experiment import RUN_METRICS, Results, compare, metric_label
+from sim.formatting import (
+    is_share_metric,
+    metric_words,
+    pct,
+    plain_number,
+    pounds,
+    signed_points,
+    value_text,
+)
 from sim.results import (
     broke_even_by,
     mean_with_ci,
@@ -623,10 +632,10 @@ def goal_seek(
     curve = evaluate.curve()
     lower, upper, open_low, open_high = _band_crossings(curve, target, good, direction)
     monotone = _is_monotone([target.met(m) for m in curve["mean"]])
-    low_text = f"{'at or below ' if open_low else ''}{lower:.4g}"
-    high_text = f"{upper:.4g}{' or beyond' if open_high else ''}"
+    low_text = f"{'at or below ' if open_low else ''}{plain_number(lower)}"
+    high_text = f"{plain_number(upper)}{' or beyond' if open_high else ''}"
     message = (
-        f"{param} {direction} {good:.4g} gives {target} (95% range {low_text} to "
+        f"{param} {direction} {plain_number(good)} gives {target} (95% range {low_text} to "
         f"{high_text}), from {reps} replications per value"
     )
     if not monotone:
@@ -723,3 +732,133 @@ def _crossing(xs: np.ndarray, ys: np.ndarray, level: float) -> float | None:
     if len(ys) and ys[-1] == level:
         return float(xs[-1])
     return None
+
+
+# --- words for the page ----------------------------------------------------------------------
+
+
+def param_label(param: str) -> str:
+    """A parameter's plain name, or its dotted path when it has none."""
+    return PARAM_LABELS.get(param, param)
+
+
+def param_unit(param: str) -> str:
+    """The unit a parameter's values are written in (see :func:`sim.formatting.value_text`),
+    read from its label: '£/h', '£', 'share', 'months' or '' for a plain number."""
+    label = PARAM_LABELS.get(param, "")
+    if "(£/h)" in label:
+        return "£/h"
+    if "(£" in label:
+        return "£"
+    if "share" in label:
+        return "share"
+    if "(months" in label:
+        return "months"
+    return ""
+
+
+def param_value(param: str, value: float | None) -> str:
+    """A value of a parameter in its unit: '£27.00', '£9,000', '35%', a plain number."""
+    return value_text(value, param_unit(param))
+
+
+def metric_change(metric: str, change: float) -> str:
+    """A change in a metric with its sign: '+7 percentage points', '-£1,234', '+2.5 months'."""
+    if is_share_metric(metric):
+        return f"{signed_points(change)} percentage points"
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    if metric.removesuffix(MEDIAN) in ("final_cash", "operating_result", "cost_per_hour"):
+        return sign + pounds(abs(change), 0 if abs(change) >= 100 else 2)
+    if metric == "breakeven_month":
+        return f"{sign}{plain_number(abs(change), 3)} months"
+    return sign + plain_number(abs(change), 3)
+
+
+def metric_value(metric: str, value: float | None) -> str:
+    """A metric's value: a share as a percentage, money in pounds, otherwise a number."""
+    if is_share_metric(metric):
+        return pct(value)
+    if metric.removesuffix(MEDIAN) in ("final_cash", "operating_result", "cost_per_hour"):
+        return value_text(value, "£")
+    if metric == "breakeven_month":
+        return "n/a" if value is None else f"month {plain_number(value, 3)}"
+    return plain_number(value)
+
+
+def target_words(target: Target) -> str:
+    """'a chance still trading at 3 years of at least 80%'."""
+    op = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}[target.op]
+    words = metric_words(target.metric)
+    article = "a " if words.startswith("chance") else ""
+    value = metric_value(target.metric, target.value)
+    if is_share_metric(target.metric):  # a target of 0.999 is not "100%"
+        value = f"{plain_number(100 * target.value, 3)}%"
+    return f"{article}{words} of {op} {value}"
+
+
+def goal_words(answer: GoalSeek) -> str:
+    """The goal-seek's answer in words, its values in the parameter's unit (never in
+    scientific notation), e.g. 'self-funder price (£/h) at least £29.85 gives a chance ...'."""
+    name, target = param_label(answer.param), target_words(answer.target)
+    curve = answer.curve["value"]
+    lo, hi = param_value(answer.param, curve.min()), param_value(answer.param, curve.max())
+    if not answer.reachable:
+        best = (
+            answer.curve["mean"].max()
+            if answer.target.op in (">=", ">")
+            else answer.curve["mean"].min()
+        )
+        return (
+            f"Not reachable: no {name} between {lo} and {hi} gives {target} (the best reached "
+            f"is {metric_value(answer.target.metric, best)})."
+        )
+    if answer.value is None:
+        return (
+            f"Every {name} between {lo} and {hi} already gives {target}: widen the search to "
+            "find where it stops."
+        )
+    low_text = param_value(answer.param, answer.lower)
+    high_text = param_value(answer.param, answer.upper)
+    if "95% range at or below" in answer.message:  # the band is open at the search's end
+        low_text = f"at or below {low_text}"
+    if " or beyond)" in answer.message:
+        high_text += " or beyond"
+    text = (
+        f"{name[:1].upper()}{name[1:]} {answer.direction} "
+        f"{param_value(answer.param, answer.value)} gives {target} (95% range {low_text} to "
+        f"{high_text})."
+    )
+    if "more than one range" in answer.message:
+        text += " Note: the target is met in more than one range of values."
+    return text
+
+
+def sensitivity_words(table: pd.DataFrame, top: int = 3) -> str:
+    """Which assumptions matter most, largest first, each with the change it makes in the
+    metric (percentage points for shares) and its 95% CI."""
+    metric = str(table.attrs.get("metric", ""))
+    words = metric_words(metric) if metric else "the measure"
+
+    def one(row: pd.Series) -> str:
+        swing = _nan0(row["high_effect"]) - _nan0(row["low_effect"])
+        return (
+            f"{param_label(row['param'])}: from {param_value(row['param'], row['low_value'])} "
+            f"to {param_value(row['param'], row['high_value'])} it moves {words} by "
+            f"{metric_change(metric, swing)} (down: {metric_change(metric, row['low_effect'])}, "
+            f"95% CI {metric_change(metric, row['low_lower'])} to "
+            f"{metric_change(metric, row['low_upper'])}; up: "
+            f"{metric_change(metric, row['high_effect'])}, 95% CI "
+            f"{metric_change(metric, row['high_lower'])} to "
+            f"{metric_change(metric, row['high_upper'])})"
+        )
+
+    first = table.iloc[0]
+    text = f"What matters most for the {words} is the {one(first)}."
+    rest = [
+        f"{param_label(r['param'])} "
+        f"({metric_change(metric, _nan0(r['high_effect']) - _nan0(r['low_effect']))})"
+        for _, r in table.iloc[1:top].iterrows()
+    ]
+    if rest:
+        text += " Next: " + "; ".join(rest) + "."
+    return text
