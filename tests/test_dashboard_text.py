@@ -32,7 +32,7 @@ CHART_TEXT = ("text", "name", "hovertext")  # chart strings a user reads
 def _chart_strings(spec: Any, key: str = "") -> Iterator[str]:
     if isinstance(spec, dict):
         for k, v in spec.items():
-            if k in ("data",) or k == "layout" or k in CHART_TEXT or k == "title" or k.endswith("axis") or k == "annotations":
+            if k in (*CHART_TEXT, "data", "layout", "title", "annotations") or k.endswith("axis"):
                 yield from _chart_strings(v, k)
     elif isinstance(spec, list):
         for v in spec:
