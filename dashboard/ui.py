@@ -82,8 +82,9 @@ def scenario_source() -> None:
         )
     with right:
         st.file_uploader(
-            "…or upload a scenario file (TOML)",
+            f"…or upload a scenario file (TOML, up to {S.MAX_UPLOAD_MB} MB)",
             type=["toml", "txt"],
+            max_upload_size=S.MAX_UPLOAD_MB,
             key=S.UPLOAD,
             on_change=S.on_upload,
             args=(state,),
