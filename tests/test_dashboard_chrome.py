@@ -7,6 +7,7 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state as S
@@ -38,8 +39,15 @@ def test_the_dashboard_command_passes_them(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_the_upload_box_states_the_limit_the_app_enforces() -> None:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-    at.switch_page("pages/1_Plan.py").run()
+    # Streamlit's default server limit, as when started from a folder without the config
+    # file: the box sets its own limit
+    before = st.config.get_option("server.maxUploadSize")
+    st.config.set_option("server.maxUploadSize", 200)
+    try:
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
+        at.switch_page("pages/1_Plan.py").run()
+    finally:
+        st.config.set_option("server.maxUploadSize", before)
     box = at.get("file_uploader")[0]
     assert box.proto.max_upload_size_mb == S.MAX_UPLOAD_MB == 1
     assert "up to 1 MB" in box.proto.label
