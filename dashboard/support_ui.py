@@ -229,7 +229,12 @@ def cost_table(table: pd.DataFrame) -> None:
             "Cost per business supported": table["cost_per_business"].map(lambda v: pounds(v, 0)),
         }
     )
-    st.dataframe(shown, hide_index=True, key="support.table.cost")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="support.table.cost",
+        column_config={"Support": st.column_config.TextColumn(pinned=True)},
+    )
     st.caption(
         "Cost to the funder, per business supported: the grant (if the business reaches the "
         "grant's month), the loan principal lost when a business fails, or the monthly cost "

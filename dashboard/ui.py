@@ -24,6 +24,14 @@ def page_setup(title: str) -> None:
     """Wide layout and the browser tab's title; every page calls it, as a page may be opened
     directly by its URL without the app's main script."""
     st.set_page_config(page_title=f"{title} · microcare-sim", layout="wide")
+    st.html(NARROW_SCREEN_CSS)
+
+
+#: On a narrow screen (a phone, 400 px) a row of tabs would scroll sideways and hide the last
+#: ones (the Plan's "Costs", "Start-up support", "Run"): let them wrap onto more lines.
+NARROW_SCREEN_CSS = """<style>
+.stTabs [role="tablist"] { flex-wrap: wrap; overflow-x: visible; column-gap: 1rem; }
+</style>"""
 
 
 # --- formatting ----------------------------------------------------------------------------

@@ -120,9 +120,7 @@ def test_policy_page_compares_council_policies() -> None:
     ]
     pays = {
         policy: float(value.lstrip("£"))
-        for policy, value in zip(
-            table["Policy"], table["Council pays per delivered hour"], strict=True
-        )
+        for policy, value in zip(table["Policy"], table["Council pays per hour"], strict=True)
     }
     # the council's rate rises with its uplift, so it pays at least its starting rate
     assert pays["Open framework, equal share"] >= 24.10
