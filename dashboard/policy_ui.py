@@ -145,7 +145,7 @@ def policy_summary(table: pd.DataFrame) -> None:
 
     survival = f"Still trading at month {month} (95% CI)"
     shown = pd.DataFrame(
-        {  # the answers first: survival and what the council pays, then the detail
+        {  # the answers, to fit a screen: survival and what it means for the council
             "Policy": table["policy"],
             survival: [
                 f"{pct(mid)} ({pct(low)} to {pct(high)})"
@@ -155,42 +155,47 @@ def policy_summary(table: pd.DataFrame) -> None:
             ],
             "Difference vs first (95% CI)": table.apply(interval, axis=1),
             "Council pays per hour": table["council_pays"].map(pounds),
-            "Council clients losing their provider": table["council_clients_displaced"].map(
-                lambda v: f"{v:.1f}"
-            ),
-            "Council-funded share": table["council_share"].map(pct),
-            "Continuity of care": table["continuity"].map(pct),
-            "Carers per client a month": table["carers_per_client"].map(lambda v: f"{v:.2f}"),
-            "Council offers per provider": table["la_referrals"].map(lambda v: f"{v:.1f}"),
-            "Council offers declined": table["la_declined_share"].map(pct),
-            "All referrals declined per provider": table["declined_per_rep"].map(
-                lambda v: f"{v:.1f}"
-            ),
+            "Clients losing provider": table["council_clients_displaced"].map(lambda v: f"{v:.1f}"),
         }
     )
+    pinned = st.column_config.TextColumn(pinned=True)
     st.dataframe(
         shown,
         hide_index=True,
         key="policy.table",
         column_config={
-            "Policy": st.column_config.TextColumn(pinned=True),
+            "Policy": pinned,
             "Council pays per hour": st.column_config.TextColumn(
                 help="What the council pays per delivered hour: its rate in force each month "
                 "weighted by council-funded clients, less bad debt."
             ),
-            "Council clients losing their provider": st.column_config.TextColumn(
-                help="Per 100 providers: council-funded clients on the books when a provider "
-                "fails, who must be found new care."
-            ),
-            "Council-funded share": st.column_config.TextColumn(
-                help="Share of clients funded by the council."
+            "Clients losing provider": st.column_config.TextColumn(
+                help="Council-funded clients on the books when a provider fails, who must be "
+                "found new care, per 100 providers."
             ),
         },
     )
+    detail = pd.DataFrame(
+        {  # the rest: care, and the council's offers
+            "Policy": table["policy"],
+            "Continuity of care": table["continuity"].map(pct),
+            "Carers per client a month": table["carers_per_client"].map(lambda v: f"{v:.2f}"),
+            "Council-funded share": table["council_share"].map(pct),
+            "Council offers per provider": table["la_referrals"].map(lambda v: f"{v:.1f}"),
+            "Council offers declined": table["la_declined_share"].map(pct),
+            "Referrals declined per provider": table["declined_per_rep"].map(lambda v: f"{v:.1f}"),
+        }
+    )
+    st.dataframe(
+        detail,
+        hide_index=True,
+        key="policy.table.detail",
+        column_config={"Policy": pinned},
+    )
     st.caption(
         "Continuity: share of delivered hours given by the client's regular carer. Council "
-        "pays per delivered hour: the council's rate in force each month (with its annual "
-        "uplift) weighted by council-funded clients, less bad debt — missed hours are not "
-        "paid. Council clients losing their provider: council-funded clients on the books "
-        "when a provider fails, who must be found new care."
+        "pays per hour: per delivered hour, the council's rate in force each month (with its "
+        "annual uplift) weighted by council-funded clients, less bad debt — missed hours are "
+        "not paid. Clients losing provider: council-funded clients on the books when a "
+        "provider fails, who must be found new care, per 100 providers."
     )

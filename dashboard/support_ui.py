@@ -219,21 +219,39 @@ def cost_table(table: pd.DataFrame) -> None:
     shown = pd.DataFrame(
         {
             "Support": table["support"],
-            "Cost per extra business trading (95% CI)": table.apply(cost, axis=1),
-            "Extra per 100 supported (95% CI)": [
+            "Cost per extra business (95% CI)": table.apply(cost, axis=1),
+            "Extra per 100 (95% CI)": [
                 f"{r.extra_per_100:+.1f} ({r.extra_lower:+.1f} to {r.extra_upper:+.1f})"
                 for r in table.itertuples()
             ],
-            "Still trading without": table["survival_without"].map(pct),
-            "Still trading with": table["survival_with"].map(pct),
-            "Cost per business supported": table["cost_per_business"].map(lambda v: pounds(v, 0)),
+            "Trading without": table["survival_without"].map(pct),
+            "Trading with": table["survival_with"].map(pct),
+            "Cost per business": table["cost_per_business"].map(lambda v: pounds(v, 0)),
         }
     )
     st.dataframe(
         shown,
         hide_index=True,
         key="support.table.cost",
-        column_config={"Support": st.column_config.TextColumn(pinned=True)},
+        column_config={
+            "Support": st.column_config.TextColumn(pinned=True),
+            "Cost per extra business (95% CI)": st.column_config.TextColumn(
+                help=f"The funder's cost per extra business still trading at month {month}."
+            ),
+            "Extra per 100 (95% CI)": st.column_config.TextColumn(
+                help=f"Extra businesses still trading at month {month} per 100 supported "
+                "(paired difference against the plan as it is)."
+            ),
+            "Trading without": st.column_config.TextColumn(
+                help=f"Share still trading at month {month} without this support."
+            ),
+            "Trading with": st.column_config.TextColumn(
+                help=f"Share still trading at month {month} with this support."
+            ),
+            "Cost per business": st.column_config.TextColumn(
+                help="The funder's average cost per business supported."
+            ),
+        },
     )
     st.caption(
         "Cost to the funder, per business supported: the grant (if the business reaches the "
