@@ -256,7 +256,8 @@ def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
                 border=True,
             )
             st.caption(ci(entry))
-    a, b, c, d = st.columns(4)
+    a, b = st.columns(2)
+    c, d = st.columns(2)  # two by two: four in a row cut their labels on a laptop
     breakeven = figures["breakeven"]
     with a:
         st.metric(
@@ -303,10 +304,10 @@ def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
             report.pounds(cost["mean"]),
             delta=None
             if cost["mean"] is None or price["mean"] is None
-            else f"{report.pounds(price['mean'] - cost['mean'])} surplus per hour",
+            else f"{report.pounds(price['mean'] - cost['mean'])} per hour after all costs",
             delta_color="normal",
             help="Pooled over all futures: all costs (owner's minimum drawings included) ÷ all "
-            "hours delivered. The surplus is the pooled income per hour minus this cost — "
+            "hours delivered. Below it, the pooled income per hour minus this cost — "
             "after every cost, unlike the contribution per hour below, which is before the "
             "monthly costs. The Start-up support page's per-hour rows are averages of each "
             "future's own figure instead.",

@@ -95,7 +95,7 @@ def early_cash(results: Any, horizon: int = EARLY_MONTHS) -> dict[str, Any] | No
     }
 
 
-def _headline(entry: dict[str, Any], reps: int, timing: dict[str, Any] | None) -> str:
+def _headline(entry: dict[str, Any], reps: int, horizon: int, timing: dict[str, Any] | None) -> str:
     at = _years(entry["month"])
     estimate, lower, upper = entry["estimate"], entry["lower"], entry["upper"]
     if lower >= 0.5:
@@ -109,8 +109,10 @@ def _headline(entry: dict[str, Any], reps: int, timing: dict[str, Any] | None) -
         f"still trading after {at}."
     )
     if timing is None:
-        return text + " None of them failed."
-    failed = f"{timing['n_failed']:,} that fail ({pct(timing['share'])} of all)"
+        return text + f" None of them failed within {_years(horizon)}."
+    failed = (
+        f"{timing['n_failed']:,} that fail within {_years(horizon)} ({pct(timing['share'])} of all)"
+    )
     if timing["q1"] == timing["q3"]:
         return text + f" The {failed} fail in month {timing['median']}."
     return text + (
@@ -187,7 +189,7 @@ def plan_verdict(results: Any, summary: dict[str, Any], figures: dict[str, Any])
     survival = figures["survival"]
     entry = max((e for e in survival if e["month"] <= 36), key=lambda e: e["month"])
     timing = failure_timing(results.runs)
-    headline = _headline(entry, figures["replications"], timing)
+    headline = _headline(entry, figures["replications"], figures["horizon"], timing)
     found: dict[str, Any] = {"survival": entry, "timing": timing}
     if timing is None:
         return PlanVerdict(headline, "", found)
