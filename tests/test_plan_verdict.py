@@ -113,3 +113,18 @@ def test_the_plan_page_explains_a_start_cash_failure() -> None:
     assert "start cash does not cover" in said and "too few clients" not in said
     assert metrics(at)["Median month of failure (among failures)"] == "month 1"
     assert "too few clients" not in at.info[1].value  # nor does the paragraph blame clients
+
+
+def test_a_plan_that_never_fails_says_so_and_gives_no_reason() -> None:
+    said, results = verdict(
+        {
+            "failure.insolvency": False,
+            "failure.owner_exit": False,
+            "shocks.owner_illness_per_year": 0.0,
+            "run.months": 24,
+        }
+    )
+    assert not results.runs["failed"].any()  # the premise
+    assert said.headline.startswith("This plan survives in most simulated futures: 100% (95% CI")
+    assert said.headline.endswith("None of them failed within 2 years.")
+    assert said.reason == "" and said.figures["timing"] is None
