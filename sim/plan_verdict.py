@@ -124,9 +124,10 @@ def _headline(entry: dict[str, Any], reps: int, horizon: int, timing: dict[str, 
 def _start_cash_reason(cash: dict[str, Any], failed: int) -> str:
     t = cash["timing"]
     when = (
-        f"month {t['median']}"
+        f"all in month {t['median']}"
         if t["q1"] == t["q3"]
-        else f"months {t['q1']} to {t['q3']} (half by month {t['median']})"
+        else f"half of them by month {t['median']}, the middle half in months {t['q1']} to "
+        f"{t['q3']}"
     )
     share = cash["n"] / failed
     need = cash["start_cash"] + cash["shortfall"]
@@ -137,9 +138,9 @@ def _start_cash_reason(cash: dict[str, Any], failed: int) -> str:
         else f"below the overdraft limit of {pounds(cash['overdraft'], 0)}"
     )
     return (
-        f"Why: {pct(share)} of the failures are running out of cash in {when}, before the "
-        f"business has had time to trade. The {pounds(cash['start_cash'], 0)} start cash does "
-        f"not cover what goes out before clients' invoices are paid: by then it has paid out "
+        f"Why: {pct(share)} of the failures run out of cash within the first {EARLY_MONTHS} "
+        f"months ({when}), before the business has had time to trade. The "
+        f"{pounds(cash['start_cash'], 0)} start cash does not cover what goes out before clients' invoices are paid: by then it has paid out "
         f"{pounds(cash['paid'], 0)} ({pounds(cash['startup'], 0)} of start-up costs; the rest "
         f"overheads, the year's fees paid up front, pay and the owner's drawings) and taken in "
         f"{pounds(cash['received'], 0)} (medians over these futures), so its cash falls "

@@ -304,7 +304,7 @@ def support_verdict(
     changes = []
     for cause in sorted(set(before) | set(after), key=lambda c: -before.get(c, 0)):
         b, a = before.get(cause, 0), after.get(cause, 0)
-        if b != a:
+        if _per_100(b, reps) != _per_100(a, reps):  # a change that shows per 100
             changes.append(f"{code_label(cause)} {_per_100(b, reps)} → {_per_100(a, reps)} per 100")
     clients = paired_difference(
         base.monthly.groupby("rep")["clients"].mean(),

@@ -25,6 +25,7 @@ from sim.formatting import (
     metric_words,
     pct,
     plain_number,
+    points,
     pounds,
     signed_points,
     value_text,
@@ -833,32 +834,56 @@ def goal_words(answer: GoalSeek) -> str:
     return text
 
 
+def _bare_change(metric: str, change: float) -> str:
+    """A change with its sign and without the words of its unit: '+7', '-£1,234'."""
+    text = metric_change(metric, change)
+    return text.removesuffix(" percentage points").removesuffix(" months")
+
+
+def _unit_words(metric: str) -> str:
+    if is_share_metric(metric):
+        return " (percentage points)"
+    return " (months)" if metric == "breakeven_month" else ""
+
+
 def sensitivity_words(table: pd.DataFrame, top: int = 3) -> str:
-    """Which assumptions matter most, largest first, each with the change it makes in the
-    metric (percentage points for shares) and its 95% CI."""
+    """Which assumptions matter most, largest first: the change each makes in the metric from
+    its low to its high value (percentage points for a chance), the first one down and up
+    with 95% CIs."""
     metric = str(table.attrs.get("metric", ""))
     words = metric_words(metric) if metric else "the measure"
+    unit = _unit_words(metric)
 
-    def one(row: pd.Series) -> str:
-        swing = _nan0(row["high_effect"]) - _nan0(row["low_effect"])
+    def swing(row: pd.Series) -> float:
+        return _nan0(row["high_effect"]) - _nan0(row["low_effect"])
+
+    def side(row: pd.Series, which: str) -> str:
         return (
-            f"{param_label(row['param'])}: from {param_value(row['param'], row['low_value'])} "
-            f"to {param_value(row['param'], row['high_value'])} it moves {words} by "
-            f"{metric_change(metric, swing)} (down: {metric_change(metric, row['low_effect'])}, "
-            f"95% CI {metric_change(metric, row['low_lower'])} to "
-            f"{metric_change(metric, row['low_upper'])}; up: "
-            f"{metric_change(metric, row['high_effect'])}, 95% CI "
-            f"{metric_change(metric, row['high_lower'])} to "
-            f"{metric_change(metric, row['high_upper'])})"
+            f"{_bare_change(metric, row[f'{which}_effect'])} (95% CI "
+            f"{_bare_change(metric, row[f'{which}_lower'])} to "
+            f"{_bare_change(metric, row[f'{which}_upper'])})"
         )
 
     first = table.iloc[0]
-    text = f"What matters most for the {words} is the {one(first)}."
+    name = param_label(first["param"])
+    low = param_value(first["param"], first["low_value"])
+    high = param_value(first["param"], first["high_value"])
+    base = param_value(first["param"], first["base_value"])
+    change = swing(first)
+    verb = "raises" if change > 0 else "lowers" if change < 0 else "does not change"
+    size = points(change) if is_share_metric(metric) else metric_change(metric, abs(change))
+    size = size.lstrip("+")
+    text = (
+        f"What matters most for the {words} is the {name}: moving it from {low} to {high} "
+        + f"{verb} it"
+        + (f" by {size}" if change else "")
+        + f" (against the plan's {base}{unit.replace(' (', ', in ').rstrip(')')}: "
+        f"{side(first, 'low')} at {low}, {side(first, 'high')} at {high})."
+    )
     rest = [
-        f"{param_label(r['param'])} "
-        f"({metric_change(metric, _nan0(r['high_effect']) - _nan0(r['low_effect']))})"
+        f"{param_label(r['param'])}, {_bare_change(metric, swing(r))}"
         for _, r in table.iloc[1:top].iterrows()
     ]
     if rest:
-        text += " Next: " + "; ".join(rest) + "."
+        text += " Next, from each one's low to its high value: " + "; ".join(rest) + f"{unit}."
     return text

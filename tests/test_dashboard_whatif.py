@@ -55,7 +55,8 @@ def test_tornado_ranks_the_chosen_assumptions():
     # the council rate has no effect on a plan without council work, so the price ranks
     # first; it is moved 20% either side of the plan's £27: from 21.6 to 32.4
     said = at.info[0].value
-    assert "self-funder price (£/h): from £21.60 to £32.40 it moves" in said
+    assert "self-funder price (£/h): moving it from £21.60 to £32.40 raises it by £" in said
+    assert "(against the plan's £27.00: " in said
 
 
 def test_goal_seek_finds_a_price_and_says_when_out_of_reach():

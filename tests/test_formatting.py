@@ -70,3 +70,33 @@ def test_every_choice_a_scenario_offers_has_a_label() -> None:
         assert "_" not in formatting.code_label(code)
     assert formatting.code_label("survival_36") == "chance still trading at 3 years"
     assert formatting.code_label("breakeven_12") == "chance it covers its costs by 1 year"
+
+
+def test_the_tornado_in_words_is_in_percentage_points() -> None:
+    # a made-up tornado: the words only restate what the sensitivity measured
+    table = pd.DataFrame(
+        {
+            "param": [
+                "channels.self_funder.price_per_hour",
+                "owner.min_drawings_per_month",
+                "channels.direct_payment.price_per_hour",
+            ],
+            "base_value": [27.0, 1375.0, 25.0],
+            "low_value": [21.6, 1100.0, 20.0],
+            "high_value": [32.4, 1650.0, 30.0],
+            "low_effect": [-0.39, 0.1, -0.2],
+            "low_lower": [-0.5, 0.05, -0.3],
+            "low_upper": [-0.28, 0.15, -0.1],
+            "high_effect": [0.07, -0.18, 0.03],
+            "high_lower": [0.01, -0.25, 0.0],
+            "high_upper": [0.13, -0.1, 0.06],
+        }
+    )
+    table.attrs["metric"] = "survival_36"
+    assert whatif.sensitivity_words(table) == (
+        "What matters most for the chance still trading at 3 years is the self-funder price "
+        "(£/h): moving it from £21.60 to £32.40 raises it by 46 percentage points (against the "
+        "plan's £27.00, in percentage points: -39 (95% CI -50 to -28) at £21.60, +7 (95% CI +1 "
+        "to +13) at £32.40). Next, from each one's low to its high value: owner's minimum "
+        "drawings (£/month), -28; direct-payment price (£/h), +23 (percentage points)."
+    )
