@@ -140,7 +140,8 @@ def _start_cash_reason(cash: dict[str, Any], failed: int) -> str:
     return (
         f"Why: {pct(share)} of the failures run out of cash within the first {EARLY_MONTHS} "
         f"months ({when}), before the business has had time to trade. The "
-        f"{pounds(cash['start_cash'], 0)} start cash does not cover what goes out before clients' invoices are paid: by then it has paid out "
+        f"{pounds(cash['start_cash'], 0)} start cash does not cover what goes out before "
+        f"clients' invoices are paid: by then it has paid out "
         f"{pounds(cash['paid'], 0)} ({pounds(cash['startup'], 0)} of start-up costs; the rest "
         f"overheads, the year's fees paid up front, pay and the owner's drawings) and taken in "
         f"{pounds(cash['received'], 0)} (medians over these futures), so its cash falls "
