@@ -17,8 +17,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from sim.formatting import is_share_metric, metric_words
 from sim.report import pounds
 from sim.results import declined_by_channel, month_values
+from sim.whatif import param_value, target_words
 
 BLUE = "#1f6fb4"
 ORANGE = "#e07b00"
@@ -509,9 +511,14 @@ def tornado(table: pd.DataFrame, labels: dict[str, str] | None = None) -> go.Fig
     labels = labels or {}
     rows = table.iloc[::-1]  # plotly draws the first category at the bottom
     names = [labels.get(p, p) for p in rows["param"]]
+    code = str(table.attrs.get("metric", ""))
+    # shares are drawn in percentage points (100 x the change in a share), money in £
+    scale, unit = (100.0, "percentage points") if is_share_metric(code) else (1.0, "")
+    if not unit and code.removesuffix("_p50") in ("final_cash", "operating_result"):
+        unit = "£"
     fig = go.Figure()
     for side, colour, word in (("low", ORANGE, "lower"), ("high", BLUE, "higher")):
-        effect = rows[f"{side}_effect"].to_numpy(float)
+        effect = scale * rows[f"{side}_effect"].to_numpy(float)
         fig.add_bar(
             y=names,
             x=effect,
@@ -521,44 +528,55 @@ def tornado(table: pd.DataFrame, labels: dict[str, str] | None = None) -> go.Fig
             error_x={
                 "type": "data",
                 "symmetric": False,
-                "array": rows[f"{side}_upper"].to_numpy(float) - effect,
-                "arrayminus": effect - rows[f"{side}_lower"].to_numpy(float),
+                "array": scale * rows[f"{side}_upper"].to_numpy(float) - effect,
+                "arrayminus": effect - scale * rows[f"{side}_lower"].to_numpy(float),
             },
             customdata=rows[f"{side}_value"].to_numpy(float),
-            hovertemplate="%{y}<br>set to %{customdata:,.4g}: change %{x:,.3g}<extra></extra>",
+            hovertemplate="%{y}<br>set to %{customdata:,.2f}: change %{x:,.1f}"
+            + (f" {unit}" if unit else "")
+            + "<extra></extra>",
         )
-    metric = table.attrs.get("metric_label", table.attrs.get("metric", "metric"))
-    return _layout(
+    metric = metric_words(code) if code else table.attrs.get("metric_label", "metric")
+    fig = _layout(
         fig,
-        f"Which assumption matters most for {metric}? (paired change, 95% CI)",
+        f"Which assumption matters most for the {metric}? (paired change, 95% CI)",
         barmode="overlay",
         hovermode="closest",
         height=max(360, 48 * len(table) + 140),
-        xaxis_title=f"change in {metric}",
+        xaxis_title=f"change in the {metric}" + (f" ({unit})" if unit else ""),
     )
+    fig.update_xaxes(tickformat=",.0f" if unit in ("£", "percentage points") else ",")
+    return fig
 
 
 def goal_curve(answer: Any, label: str | None = None) -> go.Figure:
     """The metric against the parameter, with its 95% band, the target and the answer (a
-    :class:`sim.whatif.GoalSeek`)."""
+    :class:`sim.whatif.GoalSeek`); shares drawn as percentages, values never in scientific
+    notation."""
     curve = answer.curve
     x = curve["value"].to_numpy(float)
+    code = answer.target.metric
+    scale = 100.0 if is_share_metric(code) else 1.0
     fig = go.Figure()
-    _band(fig, x, curve["lower"], curve["upper"], "95% CI", BLUE, 0.2)
+    _band(fig, x, scale * curve["lower"], scale * curve["upper"], "95% CI", BLUE, 0.2)
     fig.add_scatter(
-        x=x, y=curve["mean"], mode="lines+markers", name="estimate", line={"color": BLUE}
+        x=x,
+        y=scale * curve["mean"],
+        mode="lines+markers",
+        name="estimate",
+        line={"color": BLUE},
     )
     fig.add_hline(
-        y=answer.target.value,
+        y=scale * answer.target.value,
         line={"color": RED, "dash": "dash"},
-        annotation_text=f"target {answer.target}",
+        annotation_text=f"target: {target_words(answer.target)}",
         annotation_position="top left",
     )
     if answer.value is not None and answer.direction:
         fig.add_vline(
             x=answer.value,
             line={"color": GREEN},
-            annotation_text=f"{answer.direction} {answer.value:,.4g}",
+            annotation_text=f"{answer.direction} {param_value(answer.param, answer.value)}",
             annotation_position="bottom right",
         )
         if answer.lower is not None and answer.upper is not None:
@@ -566,10 +584,15 @@ def goal_curve(answer: Any, label: str | None = None) -> go.Figure:
                 x0=answer.lower, x1=answer.upper, fillcolor=GREEN, opacity=0.12, line_width=0
             )
     name = label or answer.param
-    return _layout(
+    words = metric_words(code)
+    unit = " (%)" if scale == 100.0 else ""
+    fig = _layout(
         fig,
-        f"{answer.target.metric} against {name}",
+        f"The {words} against the {name}",
         xaxis_title=name,
-        yaxis_title=answer.target.metric,
+        yaxis_title=f"{words[:1].upper()}{words[1:]}{unit}",
         hovermode="closest",
     )
+    fig.update_xaxes(tickformat=",")
+    fig.update_yaxes(tickformat=",")
+    return fig

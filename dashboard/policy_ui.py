@@ -143,35 +143,59 @@ def policy_summary(table: pd.DataFrame) -> None:
             f"to {100 * row['survival_diff_upper']:+.1f})"
         )
 
+    survival = f"Still trading at month {month} (95% CI)"
     shown = pd.DataFrame(
-        {
+        {  # the answers, to fit a screen: survival and what it means for the council
             "Policy": table["policy"],
-            f"Still trading at month {month} (95% CI)": [
+            survival: [
                 f"{pct(mid)} ({pct(low)} to {pct(high)})"
                 for mid, low, high in zip(
                     table["survival"], table["survival_lower"], table["survival_upper"], strict=True
                 )
             ],
             "Difference vs first (95% CI)": table.apply(interval, axis=1),
-            "Continuity of care": table["continuity"].map(pct),
-            "Carers per client a month": table["carers_per_client"].map(lambda v: f"{v:.2f}"),
-            "Council-funded share of clients": table["council_share"].map(pct),
-            "Council offers per provider": table["la_referrals"].map(lambda v: f"{v:.1f}"),
-            "Council offers declined": table["la_declined_share"].map(pct),
-            "All referrals declined per provider": table["declined_per_rep"].map(
-                lambda v: f"{v:.1f}"
-            ),
-            "Council pays per delivered hour": table["council_pays"].map(pounds),
-            "Council clients losing their provider (per 100 providers)": table[
-                "council_clients_displaced"
-            ].map(lambda v: f"{v:.1f}"),
+            "Council pays per hour": table["council_pays"].map(pounds),
+            "Clients losing provider": table["council_clients_displaced"].map(lambda v: f"{v:.1f}"),
         }
     )
-    st.dataframe(shown, hide_index=True, key="policy.table")
+    pinned = st.column_config.TextColumn(pinned=True)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="policy.table",
+        column_config={
+            "Policy": pinned,
+            "Council pays per hour": st.column_config.TextColumn(
+                help="What the council pays per delivered hour: its rate in force each month "
+                "weighted by council-funded clients, less bad debt."
+            ),
+            "Clients losing provider": st.column_config.TextColumn(
+                help="Council-funded clients on the books when a provider fails, who must be "
+                "found new care, per 100 providers."
+            ),
+        },
+    )
+    detail = pd.DataFrame(
+        {  # the rest: care, and the council's offers
+            "Policy": table["policy"],
+            "Continuity of care": table["continuity"].map(pct),
+            "Carers per client a month": table["carers_per_client"].map(lambda v: f"{v:.2f}"),
+            "Council-funded share": table["council_share"].map(pct),
+            "Council offers per provider": table["la_referrals"].map(lambda v: f"{v:.1f}"),
+            "Council offers declined": table["la_declined_share"].map(pct),
+            "Referrals declined per provider": table["declined_per_rep"].map(lambda v: f"{v:.1f}"),
+        }
+    )
+    st.dataframe(
+        detail,
+        hide_index=True,
+        key="policy.table.detail",
+        column_config={"Policy": pinned},
+    )
     st.caption(
         "Continuity: share of delivered hours given by the client's regular carer. Council "
-        "pays per delivered hour: the council's rate in force each month (with its annual "
-        "uplift) weighted by council-funded clients, less bad debt — missed hours are not "
-        "paid. Council clients losing their provider: council-funded clients on the books "
-        "when a provider fails, who must be found new care."
+        "pays per hour: per delivered hour, the council's rate in force each month (with its "
+        "annual uplift) weighted by council-funded clients, less bad debt — missed hours are "
+        "not paid. Clients losing provider: council-funded clients on the books when a "
+        "provider fails, who must be found new care, per 100 providers."
     )

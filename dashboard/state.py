@@ -39,7 +39,8 @@ UPLOADED = "plan.uploaded"  # (name, text) of the last good upload
 UPLOAD_SEEN = "plan.upload_seen"  # file_id of the last upload handled
 PASTE = "plan.paste_toml"
 UPLOAD_CHOICE = "(uploaded file)"
-MAX_UPLOAD_BYTES = 1_000_000
+MAX_UPLOAD_MB = 1  # the upload box's limit, as Streamlit counts a MB (1024 x 1024 bytes)
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DEFAULT_REPS = 500
 PLAN_REPS_RANGE = (10, 20_000)
 
@@ -71,7 +72,13 @@ def read_upload(name: str, data: bytes) -> tuple[str | None, Problems]:
         ``(dotted path, message)`` pairs as in :class:`sim.validation.ScenarioError`.
     """
     if len(data) > MAX_UPLOAD_BYTES:
-        return None, [("file", f"{name} is {len(data):,} bytes; a scenario is a small text file")]
+        return None, [
+            (
+                "file",
+                f"{name} is {len(data):,} bytes; a scenario is a small text file "
+                f"(at most {MAX_UPLOAD_MB} MB)",
+            )
+        ]
     try:
         text = data.decode("utf-8-sig")  # a BOM (as some Windows editors write) is fine
     except UnicodeDecodeError:

@@ -193,6 +193,14 @@ def run(
     return comparison, table
 
 
+def verdict(comparison: Any, table: pd.DataFrame) -> None:
+    """The verdict first: which support helps most, at what cost, and why (written by
+    :func:`sim.support.support_verdict` from the results)."""
+    headline, reason = support.support_verdict(comparison.names, comparison.results, table)
+    st.subheader("Verdict")
+    st.info(f"{headline}\n\n{reason}" if reason else headline)
+
+
 def cost_table(table: pd.DataFrame) -> None:
     """Extra businesses and the cost per extra business still trading at 3 years."""
     month = int(table["month"].iloc[0])
@@ -200,7 +208,7 @@ def cost_table(table: pd.DataFrame) -> None:
 
     def cost(row: pd.Series) -> str:
         if row["cost_per_extra"] is None or pd.isna(row["cost_per_extra"]):
-            return "no extra businesses (the difference is not above zero)"
+            return "none: no extra businesses"
         high = row["cost_per_extra_high"]
         upper = "no upper bound" if high is None or pd.isna(high) else pounds(high, 0)
         return (
@@ -211,17 +219,40 @@ def cost_table(table: pd.DataFrame) -> None:
     shown = pd.DataFrame(
         {
             "Support": table["support"],
-            "Still trading without": table["survival_without"].map(pct),
-            "Still trading with": table["survival_with"].map(pct),
-            "Extra per 100 supported (95% CI)": [
+            "Cost per extra business (95% CI)": table.apply(cost, axis=1),
+            "Extra per 100 (95% CI)": [
                 f"{r.extra_per_100:+.1f} ({r.extra_lower:+.1f} to {r.extra_upper:+.1f})"
                 for r in table.itertuples()
             ],
-            "Cost per business supported": table["cost_per_business"].map(lambda v: pounds(v, 0)),
-            "Cost per extra business trading (95% CI)": table.apply(cost, axis=1),
+            "Trading without": table["survival_without"].map(pct),
+            "Trading with": table["survival_with"].map(pct),
+            "Cost per business": table["cost_per_business"].map(lambda v: pounds(v, 0)),
         }
     )
-    st.dataframe(shown, hide_index=True, key="support.table.cost")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        key="support.table.cost",
+        column_config={
+            "Support": st.column_config.TextColumn(pinned=True),
+            "Cost per extra business (95% CI)": st.column_config.TextColumn(
+                help=f"The funder's cost per extra business still trading at month {month}."
+            ),
+            "Extra per 100 (95% CI)": st.column_config.TextColumn(
+                help=f"Extra businesses still trading at month {month} per 100 supported "
+                "(paired difference against the plan as it is)."
+            ),
+            "Trading without": st.column_config.TextColumn(
+                help=f"Share still trading at month {month} without this support."
+            ),
+            "Trading with": st.column_config.TextColumn(
+                help=f"Share still trading at month {month} with this support."
+            ),
+            "Cost per business": st.column_config.TextColumn(
+                help="The funder's average cost per business supported."
+            ),
+        },
+    )
     st.caption(
         "Cost to the funder, per business supported: the grant (if the business reaches the "
         "grant's month), the loan principal lost when a business fails, or the monthly cost "

@@ -15,8 +15,9 @@ import streamlit as st
 from dashboard import charts
 from dashboard import state as S
 from dashboard.fields import FieldSpec, groups_for, help_text, source_comments
-from sim import plan_figures, report
+from sim import formatting, plan_figures, plan_verdict, report
 from sim.scenario import Scenario
+from sim.scenario_file import annotated_toml
 from sim.validation import ScenarioError
 
 
@@ -24,6 +25,14 @@ def page_setup(title: str) -> None:
     """Wide layout and the browser tab's title; every page calls it, as a page may be opened
     directly by its URL without the app's main script."""
     st.set_page_config(page_title=f"{title} · microcare-sim", layout="wide")
+    st.html(NARROW_SCREEN_CSS)
+
+
+#: On a narrow screen (a phone, 400 px) a row of tabs would scroll sideways and hide the last
+#: ones (the Plan's "Costs", "Start-up support", "Run"): let them wrap onto more lines.
+NARROW_SCREEN_CSS = """<style>
+.stTabs [role="tablist"] { flex-wrap: wrap; overflow-x: visible; column-gap: 1rem; }
+</style>"""
 
 
 # --- formatting ----------------------------------------------------------------------------
@@ -82,8 +91,9 @@ def scenario_source() -> None:
         )
     with right:
         st.file_uploader(
-            "…or upload a scenario file (TOML)",
+            f"…or upload a scenario file (TOML, up to {S.MAX_UPLOAD_MB} MB)",
             type=["toml", "txt"],
+            max_upload_size=S.MAX_UPLOAD_MB,
             key=S.UPLOAD,
             on_change=S.on_upload,
             args=(state,),
@@ -133,7 +143,13 @@ def _widget(spec: FieldSpec, help_line: str) -> None:
     elif spec.kind == "bool":
         st.checkbox(spec.label, key=spec.key, help=help_line)
     elif spec.kind == "choice":
-        st.selectbox(spec.label, spec.options, key=spec.key, help=help_line)
+        st.selectbox(
+            spec.label,
+            spec.options,
+            key=spec.key,
+            help=help_line,
+            format_func=formatting.code_label,
+        )
     else:
         st.text_input(spec.label, key=spec.key, help=help_line)
 
@@ -224,8 +240,12 @@ def run_controls(
 
 
 def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
-    """The headline figures as metrics, and the paragraph that says what they mean."""
+    """The verdict first (does this plan survive, and why), then the headline figures as
+    metrics, and the paragraph that says what they mean."""
     figures = plan_figures.plan_figures(summary, results.runs)
+    said = plan_verdict.plan_verdict(results, summary, figures)
+    st.subheader("Verdict")
+    st.info(f"{said.headline}\n\n{said.reason}" if said.reason else said.headline)
     st.subheader("What the simulated futures say")
     columns = st.columns(len(figures["survival"]))
     for column, entry in zip(columns, figures["survival"], strict=True):
@@ -237,7 +257,8 @@ def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
                 border=True,
             )
             st.caption(ci(entry))
-    a, b, c = st.columns(3)
+    a, b = st.columns(2)
+    c, d = st.columns(2)  # two by two: four in a row cut their labels on a laptop
     breakeven = figures["breakeven"]
     with a:
         st.metric(
@@ -249,12 +270,27 @@ def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
         )
         st.caption(f"{pct(breakeven['share'])} of futures get there")
     with b:
+        timing = said.figures["timing"]
+        st.metric(
+            "Median month of failure (among failures)",
+            "none failed" if timing is None else f"month {timing['median']}",
+            help="Half the futures that fail have failed by this month; the quartiles say "
+            "when the first and the last quarter of the failures came.",
+            border=True,
+        )
+        st.caption(
+            "none of the futures failed"
+            if timing is None
+            else f"quartiles: months {timing['q1']} to {timing['q3']}; "
+            f"{timing['n_failed']:,} of {figures['replications']:,} futures fail"
+        )
+    with c:
         cause = figures["cause"]
         st.metric(
             "Most common cause of failure",
-            "no failures" if cause is None else cause["cause"].replace("_", " "),
-            help="insolvency = cash below the overdraft limit at a month end; owner exit = "
-            "the owner gives up after too many months below their minimum drawings.",
+            "no failures" if cause is None else formatting.code_label(cause["cause"]),
+            help="insolvency = cash below the overdraft limit at a month end; owner gave up = "
+            "too many months below their minimum drawings.",
             border=True,
         )
         st.caption(
@@ -262,21 +298,24 @@ def headline(results: Any, summary: dict[str, Any]) -> dict[str, Any]:
             if cause is None
             else f"{pct(cause['share'])} of {cause['n_failed']:,} failures"
         )
-    with c:
+    with d:
         cost, price = figures["cost_per_hour"], figures["price_per_hour"]
         st.metric(
-            "Cost per delivered hour",
+            "Cost per delivered hour (pooled)",
             report.pounds(cost["mean"]),
             delta=None
             if cost["mean"] is None or price["mean"] is None
-            else f"{report.pounds(price['mean'] - cost['mean'])} margin",
+            else f"{report.pounds(price['mean'] - cost['mean'])} per hour after all costs",
             delta_color="normal",
-            help="All costs (owner's minimum drawings included) ÷ all hours delivered, over "
-            "all futures; the margin is the average price minus this cost.",
+            help="Pooled over all futures: all costs (owner's minimum drawings included) ÷ all "
+            "hours delivered. Below it, the pooled income per hour minus this cost — "
+            "after every cost, unlike the contribution per hour below, which is before the "
+            "monthly costs. The Start-up support page's per-hour rows are averages of each "
+            "future's own figure instead.",
             border=True,
         )
         average = report.pounds(price["mean"])
-        st.caption(f"vs average price {average} per hour ({ci(cost, report.pounds)})")
+        st.caption(f"vs income {average} per hour, pooled ({ci(cost, report.pounds)})")
     st.info(report.plan_paragraph(summary, figures, results.scenario.business.name))
     facts = report.breakeven_rows(summary.get("breakeven_facts"))
     if facts:
@@ -302,11 +341,12 @@ def downloads(results: Any, scenario: Scenario | None) -> None:
     with a:
         st.download_button(
             "Download the scenario (TOML)",
-            data=chosen.to_toml(),
+            data=lambda: annotated_toml(chosen, st.session_state.get(S.BASE_TOML)),
             file_name="scenario.toml",
             mime="application/toml",
             key="plan.download_toml",
-            help="The plan as edited, to keep, share or upload again.",
+            help="The plan as edited, to keep, share or upload again: the settings you did "
+            "not change keep their file's comments (sources), a changed one says its old value.",
         )
     with b:
         st.download_button(

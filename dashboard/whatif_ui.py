@@ -129,6 +129,7 @@ def sensitivity_section(plan: Scenario, months: int, reps: int, seed: int) -> No
     table = _remembered(SENSITIVITY, run_sensitivity)
     if table is None:
         return
+    st.info(whatif.sensitivity_words(table))
     st.plotly_chart(charts.tornado(table, whatif.PARAM_LABELS), key="whatif.chart.tornado")
     skipped = table.attrs.get("skipped") or []
     if skipped:
@@ -136,12 +137,6 @@ def sensitivity_section(plan: Scenario, months: int, reps: int, seed: int) -> No
             "Left out, as they are 0 in this plan (a share of 0 is 0): "
             + ", ".join(_label(p) for p in skipped)
         )
-    top = table.iloc[0]
-    st.markdown(
-        f"The assumption that matters most here is **{_label(top['param'])}**: moving it from "
-        f"{top['low_value']:,.4g} to {top['high_value']:,.4g} changes "
-        f"{table.attrs['metric_label']} by {top['high_effect'] - top['low_effect']:+,.3g}."
-    )
 
 
 def goal_section(plan: Scenario, months: int, reps: int, seed: int) -> None:
@@ -186,7 +181,7 @@ def goal_section(plan: Scenario, months: int, reps: int, seed: int) -> None:
         high = st.number_input(
             "Search to", value=float(high_default), key=f"whatif.goal.high.{param}"
         )
-    st.caption(f"In the plan now: {_label(param)} = {base:,.4g}.")
+    st.caption(f"In the plan now: {_label(param)} = {whatif.param_value(param, base)}.")
     valid = ui.inputs_ok("whatif")
     if st.button("Find it", key="whatif.goal.run", type="primary", disabled=not valid):
         toml = plan.with_overrides({"run.months": months}).to_toml()
@@ -196,7 +191,7 @@ def goal_section(plan: Scenario, months: int, reps: int, seed: int) -> None:
     if answer is None:
         return
     if answer.reachable and answer.value is not None:
-        st.success(answer.message.replace(answer.param, _label(answer.param)))
+        st.success(whatif.goal_words(answer))
     else:
-        st.warning(answer.message.replace(answer.param, _label(answer.param)))
+        st.warning(whatif.goal_words(answer))
     st.plotly_chart(charts.goal_curve(answer, _label(answer.param)), key="whatif.chart.goal")

@@ -264,6 +264,12 @@ def scenarios() -> None:
     Console(width=max(120, console.width)).print(table)
 
 
+#: Streamlit settings of the dashboard, as .streamlit/config.toml has them for `streamlit run`
+#: from the checkout (a test keeps the two the same): no Deploy button or developer menu for
+#: people who will never deploy it, and the server's upload limit at the upload box's 1 MB.
+DASHBOARD_OPTIONS = ("--client.toolbarMode=minimal", "--server.maxUploadSize=1")
+
+
 @app.command()
 def dashboard(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to serve on.")] = 8501,
@@ -286,6 +292,7 @@ def dashboard(
         f"--server.address={address}",
         f"--server.headless={str(not browser).lower()}",
         "--browser.gatherUsageStats=false",
+        *DASHBOARD_OPTIONS,
     ]
     err.print(f"dashboard at http://{address}:{port} (Ctrl-C to stop)", highlight=False)
     sys.stderr.flush()

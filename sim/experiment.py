@@ -103,8 +103,8 @@ _FIXED_LABELS = {
     "continuity": "continuity (share of hours by a settled regular carer)",
     "carers_per_client": "carers per client (different people a client sees in a month)",
     "mean_clients": "mean clients",
-    "cost_per_hour": "cost per delivered hour (£, mean over runs)",
-    "price_per_hour": "price per delivered hour (£, mean over runs)",
+    "cost_per_hour": "cost per delivered hour (£, average of runs, not pooled)",
+    "price_per_hour": "income per delivered hour (£, average of runs, not pooled)",
     "declined": "referrals declined",
 }
 

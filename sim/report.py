@@ -112,7 +112,7 @@ def breakeven_rows(facts: dict[str, Any] | None) -> list[tuple[str, str]]:
             pounds(facts["fixed_costs_per_month"], 0),
         ),
         (
-            "Margin per delivered hour (price less pay, on-costs, mileage)",
+            "Contribution per delivered hour (income less pay, on-costs, mileage; pooled)",
             f"{pounds(facts['price_per_hour'])} - {pounds(facts['variable_cost_per_hour'])} = "
             f"{pounds(facts['margin_per_hour'])}",
         ),
@@ -164,6 +164,9 @@ CAUSE_WORDS = {
     "owner_illness": "the owner not coming back from a long illness",
 }
 HIGH_DECLINE_SHARE = 0.2  # above this share of referrals declined, capacity is named as a risk
+#: Failures up to this month count as early: before a start-up has had time to find clients,
+#: so what fails it is the cash it started with, not its trade.
+EARLY_MONTHS = 6
 
 
 def cause_words(cause: str | None) -> str:
@@ -208,7 +211,10 @@ def main_risk(summary: dict[str, Any], figures: dict[str, Any]) -> str:
     text = f"The main risk is {cause_words(cause['cause'])}"
     if when:
         text += f", mostly {when}"
-    if cause["cause"] == "insolvency":
+    early = failure["median"] is not None and failure["median"] <= EARLY_MONTHS
+    if cause["cause"] == "insolvency" and early:
+        text += ", before the business has had time to trade: the start cash runs out first"
+    elif cause["cause"] == "insolvency":
         text += ", while there are too few clients for income to cover wages, overheads and "
         text += "the owner's minimum drawings"
     text += f" ({pct(cause['share'])} of failures)."
@@ -250,8 +256,8 @@ def plan_paragraph(summary: dict[str, Any], figures: dict[str, Any], name: str =
     if cost is not None and price is not None:
         relation = "more than" if cost > price else "less than"
         parts.append(
-            f"Across all the futures, a delivered hour costs {pounds(cost)} (including the "
-            f"owner's minimum drawings), {relation} the {pounds(price)} it earns on average."
+            f"Pooled over all the futures, a delivered hour costs {pounds(cost)} (including "
+            f"the owner's minimum drawings), {relation} the {pounds(price)} it earns."
         )
     parts.append(main_risk(summary, figures))
     return " ".join(parts)

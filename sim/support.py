@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.formatting import code_label
 from sim.plan_figures import survival_month
-from sim.report import pounds
+from sim.report import pct, pounds
 from sim.results import month_values, paired_difference, still_trading
 from sim.scenario import Scenario
 
@@ -31,6 +32,7 @@ __all__ = [
     "support_cost",
     "support_table",
     "support_variants",
+    "support_verdict",
 ]
 
 SUPPORT_KINDS = ("grant", "loan", "coordinator", "introduction")
@@ -230,3 +232,94 @@ def _per_extra(cost: float, extra_share: float) -> float | None:
     if extra_share is None or not math.isfinite(extra_share) or extra_share <= 0:
         return None
     return cost / extra_share
+
+
+# --- the verdict ---------------------------------------------------------------------------
+
+
+def _failures_by_cause(runs: pd.DataFrame, month: int) -> dict[str, int]:
+    failed = runs["failed"].to_numpy(bool)
+    when = runs["failure_month"].astype(float).to_numpy()
+    causes = runs["failure_cause"].astype(str).to_numpy()[failed & (when <= month)]
+    names, counts = np.unique(causes, return_counts=True)
+    return {str(n): int(c) for n, c in zip(names, counts, strict=True)}
+
+
+def _per_100(count: int, reps: int) -> str:
+    return f"{100 * count / reps:.0f}"
+
+
+def support_verdict(
+    names: Sequence[str], results: Sequence[Any], table: pd.DataFrame
+) -> tuple[str, str]:
+    """Which kind of support keeps the most extra businesses trading, at what cost, and why
+    (the failures it prevents, by cause, and the clients it brings), from the compared
+    results and :func:`support_table`; a difference whose 95% CI includes 0 is called within
+    the noise. Returns ``(headline, reason)``."""
+    month = int(table["month"].iloc[0])
+    reps = int(results[0].reps)
+    noise = f"the noise of {reps:,} simulated futures"
+    best_i = int(table["extra_per_100"].to_numpy().argmax())
+    best = table.iloc[best_i]
+    interval = f"95% CI {best['extra_lower']:+.1f} to {best['extra_upper']:+.1f}"
+    without = pct(best["survival_without"])
+    if best["extra_lower"] <= 0:
+        headline = (
+            f"No kind of support changes how many businesses are still trading at month "
+            f"{month} beyond {noise}: the largest difference, with “{best['support']}”, is "
+            f"{best['extra_per_100']:+.1f} per 100 supported ({interval}), from {without} "
+            "without support."
+        )
+        return headline, ""
+    cost = best["cost_per_extra"]
+    headline = (
+        f"“{best['support']}” keeps the most extra businesses trading at month {month}: "
+        f"{best['extra_per_100']:+.1f} per 100 supported ({interval}), from {without} to "
+        f"{pct(best['survival_with'])}"
+        + (
+            f", at {pounds(cost, 0)} per extra business still trading."
+            if cost is not None and not pd.isna(cost)
+            else "."
+        )
+    )
+    others = [
+        f"“{row['support']}” {row['extra_per_100']:+.1f}"
+        + ("" if row["extra_lower"] > 0 else " (within the noise)")
+        for i, row in table.iterrows()
+        if i != best_i
+    ]
+    if others:
+        headline += " Others, per 100: " + "; ".join(others) + "."
+    helped = table[(table["extra_lower"] > 0) & table["cost_per_extra"].notna()]
+    if len(helped) > 1:
+        cheapest = helped.iloc[int(helped["cost_per_extra"].astype(float).to_numpy().argmin())]
+        if cheapest["support"] != best["support"]:
+            headline += (
+                f" Of those that help beyond the noise, “{cheapest['support']}” costs least per "
+                f"extra business: {pounds(cheapest['cost_per_extra'], 0)}."
+            )
+    base, chosen = results[0], results[1 + best_i]
+    before = _failures_by_cause(base.runs, month)
+    after = _failures_by_cause(chosen.runs, month)
+    changes = []
+    for cause in sorted(set(before) | set(after), key=lambda c: -before.get(c, 0)):
+        b, a = before.get(cause, 0), after.get(cause, 0)
+        if _per_100(b, reps) != _per_100(a, reps):  # a change that shows per 100
+            changes.append(f"{code_label(cause)} {_per_100(b, reps)} → {_per_100(a, reps)} per 100")
+    clients = paired_difference(
+        base.monthly.groupby("rep")["clients"].mean(),
+        chosen.monthly.groupby("rep")["clients"].mean(),
+    )
+    reason = (
+        f"Why: failures by month {month} without and with it — "
+        + ("; ".join(changes) if changes else "the same")
+        + f"; clients on the books (each future's average over its months traded) change by "
+        f"{clients['mean']:+.2f} (95% CI {clients['lower']:+.2f} to {clients['upper']:+.2f})."
+    )
+    if str(best["kind"]) in ("grant", "loan"):
+        reason += (
+            " A grant or a loan adds cash, not work: it carries a business through lean months."
+        )
+    else:
+        reason += " This support adds referrals (and frees the owner's time), not cash."
+    return headline, reason

@@ -20,6 +20,16 @@ import pandas as pd
 
 from sim.errors import InputError, require_whole
 from sim.experiment import RUN_METRICS, Results, compare, metric_label
+from sim.formatting import (
+    is_share_metric,
+    metric_words,
+    pct,
+    plain_number,
+    points,
+    pounds,
+    signed_points,
+    value_text,
+)
 from sim.results import (
     broke_even_by,
     mean_with_ci,
@@ -623,10 +633,10 @@ def goal_seek(
     curve = evaluate.curve()
     lower, upper, open_low, open_high = _band_crossings(curve, target, good, direction)
     monotone = _is_monotone([target.met(m) for m in curve["mean"]])
-    low_text = f"{'at or below ' if open_low else ''}{lower:.4g}"
-    high_text = f"{upper:.4g}{' or beyond' if open_high else ''}"
+    low_text = f"{'at or below ' if open_low else ''}{plain_number(lower)}"
+    high_text = f"{plain_number(upper)}{' or beyond' if open_high else ''}"
     message = (
-        f"{param} {direction} {good:.4g} gives {target} (95% range {low_text} to "
+        f"{param} {direction} {plain_number(good)} gives {target} (95% range {low_text} to "
         f"{high_text}), from {reps} replications per value"
     )
     if not monotone:
@@ -723,3 +733,157 @@ def _crossing(xs: np.ndarray, ys: np.ndarray, level: float) -> float | None:
     if len(ys) and ys[-1] == level:
         return float(xs[-1])
     return None
+
+
+# --- words for the page ----------------------------------------------------------------------
+
+
+def param_label(param: str) -> str:
+    """A parameter's plain name, or its dotted path when it has none."""
+    return PARAM_LABELS.get(param, param)
+
+
+def param_unit(param: str) -> str:
+    """The unit a parameter's values are written in (see :func:`sim.formatting.value_text`),
+    read from its label: '£/h', '£', 'share', 'months' or '' for a plain number."""
+    label = PARAM_LABELS.get(param, "")
+    if "(£/h)" in label:
+        return "£/h"
+    if "(£" in label:
+        return "£"
+    if "share" in label:
+        return "share"
+    if "(months" in label:
+        return "months"
+    return ""
+
+
+def param_value(param: str, value: float | None) -> str:
+    """A value of a parameter in its unit: '£27.00', '£9,000', '35%', a plain number."""
+    return value_text(value, param_unit(param))
+
+
+def metric_change(metric: str, change: float) -> str:
+    """A change in a metric with its sign: '+7 percentage points', '-£1,234', '+2.5 months'."""
+    if is_share_metric(metric):
+        return f"{signed_points(change)} percentage points"
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    if metric.removesuffix(MEDIAN) in ("final_cash", "operating_result", "cost_per_hour"):
+        return sign + pounds(abs(change), 0 if abs(change) >= 100 else 2)
+    if metric == "breakeven_month":
+        return f"{sign}{plain_number(abs(change), 3)} months"
+    return sign + plain_number(abs(change), 3)
+
+
+def metric_value(metric: str, value: float | None) -> str:
+    """A metric's value: a share as a percentage, money in pounds, otherwise a number."""
+    if is_share_metric(metric):
+        return pct(value)
+    if metric.removesuffix(MEDIAN) in ("final_cash", "operating_result", "cost_per_hour"):
+        return value_text(value, "£")
+    if metric == "breakeven_month":
+        return "n/a" if value is None else f"month {plain_number(value, 3)}"
+    return plain_number(value)
+
+
+def target_words(target: Target) -> str:
+    """'a chance still trading at 3 years of at least 80%'."""
+    op = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}[target.op]
+    words = metric_words(target.metric)
+    article = "a " if words.startswith("chance") else ""
+    value = metric_value(target.metric, target.value)
+    if is_share_metric(target.metric):  # a target of 0.999 is not "100%"
+        value = f"{plain_number(100 * target.value, 3)}%"
+    return f"{article}{words} of {op} {value}"
+
+
+def goal_words(answer: GoalSeek) -> str:
+    """The goal-seek's answer in words, its values in the parameter's unit (never in
+    scientific notation), e.g. 'self-funder price (£/h) at least £29.85 gives a chance ...'."""
+    name, target = param_label(answer.param), target_words(answer.target)
+    curve = answer.curve["value"]
+    lo, hi = param_value(answer.param, curve.min()), param_value(answer.param, curve.max())
+    if not answer.reachable:
+        best = (
+            answer.curve["mean"].max()
+            if answer.target.op in (">=", ">")
+            else answer.curve["mean"].min()
+        )
+        return (
+            f"Not reachable: no {name} between {lo} and {hi} gives {target} (the best reached "
+            f"is {metric_value(answer.target.metric, best)})."
+        )
+    if answer.value is None:
+        return (
+            f"Every {name} between {lo} and {hi} already gives {target}: widen the search to "
+            "find where it stops."
+        )
+    low_text = param_value(answer.param, answer.lower)
+    high_text = param_value(answer.param, answer.upper)
+    if "95% range at or below" in answer.message:  # the band is open at the search's end
+        low_text = f"at or below {low_text}"
+    if " or beyond)" in answer.message:
+        high_text += " or beyond"
+    text = (
+        f"{name[:1].upper()}{name[1:]} {answer.direction} "
+        f"{param_value(answer.param, answer.value)} gives {target} (95% range {low_text} to "
+        f"{high_text})."
+    )
+    if "more than one range" in answer.message:
+        text += " Note: the target is met in more than one range of values."
+    return text
+
+
+def _bare_change(metric: str, change: float) -> str:
+    """A change with its sign and without the words of its unit: '+7', '-£1,234'."""
+    text = metric_change(metric, change)
+    return text.removesuffix(" percentage points").removesuffix(" months")
+
+
+def _unit_words(metric: str) -> str:
+    if is_share_metric(metric):
+        return " (percentage points)"
+    return " (months)" if metric == "breakeven_month" else ""
+
+
+def sensitivity_words(table: pd.DataFrame, top: int = 3) -> str:
+    """Which assumptions matter most, largest first: the change each makes in the metric from
+    its low to its high value (percentage points for a chance), the first one down and up
+    with 95% CIs."""
+    metric = str(table.attrs.get("metric", ""))
+    words = metric_words(metric) if metric else "the measure"
+    unit = _unit_words(metric)
+
+    def swing(row: pd.Series) -> float:
+        return _nan0(row["high_effect"]) - _nan0(row["low_effect"])
+
+    def side(row: pd.Series, which: str) -> str:
+        return (
+            f"{_bare_change(metric, row[f'{which}_effect'])} (95% CI "
+            f"{_bare_change(metric, row[f'{which}_lower'])} to "
+            f"{_bare_change(metric, row[f'{which}_upper'])})"
+        )
+
+    first = table.iloc[0]
+    name = param_label(first["param"])
+    low = param_value(first["param"], first["low_value"])
+    high = param_value(first["param"], first["high_value"])
+    base = param_value(first["param"], first["base_value"])
+    change = swing(first)
+    verb = "raises" if change > 0 else "lowers" if change < 0 else "does not change"
+    size = points(change) if is_share_metric(metric) else metric_change(metric, abs(change))
+    size = size.lstrip("+")
+    text = (
+        f"What matters most for the {words} is the {name}: moving it from {low} to {high} "
+        + f"{verb} it"
+        + (f" by {size}" if change else "")
+        + f" (against the plan's {base}{unit.replace(' (', ', in ').rstrip(')')}: "
+        f"{side(first, 'low')} at {low}, {side(first, 'high')} at {high})."
+    )
+    rest = [
+        f"{param_label(r['param'])}, {_bare_change(metric, swing(r))}"
+        for _, r in table.iloc[1:top].iterrows()
+    ]
+    if rest:
+        text += " Next, from each one's low to its high value: " + "; ".join(rest) + f"{unit}."
+    return text

@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,93 @@ def test_plan_page_runs_in_a_real_browser(server: str) -> None:
             browser.close()
     assert shot.stat().st_size > 10_000
     print(f"Plan page: Run to survival chart in {seconds:.1f} s (500 replications)")
+
+
+PAGES = {  # URL path -> its title's first words
+    "": "Will this care micro-enterprise",
+    "Plan": "Plan: will this business",
+    "Start-up_support": "Start-up support",
+    "Referral_policy": "Referral policy",
+    "What_must_be_true": "What must be true",
+    "About_the_model": "About the model",
+}
+WIDTHS = (1400, 400)
+PLAN_TABS = ("Business", "Costs", "Start-up support", "Run")
+
+
+def _fits(page: Any, locator: Any, width: int) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def _shot(page: Any, name: str, width: int) -> Path:
+    """The whole page: Streamlit scrolls inside its own container, so a tall window."""
+    page.set_viewport_size({"width": width, "height": 3000})
+    page.wait_for_timeout(1000)
+    path = ARTIFACTS / f"{name or 'Home'}_{width}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": width, "height": 1000})
+    return path
+
+
+def test_every_page_at_1400_and_400_px(server: str) -> None:
+    """Every page opens at a desktop and a phone width with no error and no Deploy button;
+    at 400 px the Plan's tabs wrap so the last ones can still be clicked; at 1400 px a
+    support comparison's table shows its key columns. Screenshots go to tests/artifacts/."""
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shots = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for width in WIDTHS:
+                page = browser.new_page(viewport={"width": width, "height": 1000})
+                errors: list[str] = []
+                page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+                for path, title in PAGES.items():
+                    page.goto(f"{server}/{path}", wait_until="domcontentloaded")
+                    heading = page.get_by_role("heading", level=1).filter(has_text=title)
+                    expect(heading.first).to_be_visible(timeout=30_000)
+                    assert page.get_by_role("button", name="Deploy").count() == 0
+                    assert page.locator("[data-testid='stException']").count() == 0
+                    if path == "Plan":
+                        expect(page.get_by_text("1MB per file")).to_be_visible()
+                        for name in PLAN_TABS:
+                            tab = page.get_by_role("tab", name=name, exact=True)
+                            assert _fits(page, tab, width), f"tab {name} off screen at {width}"
+                    shots.append(_shot(page, path, width))
+                assert not errors, f"JavaScript errors at {width} px: {errors}"
+                page.close()
+            # the comparisons at 1400 px: their tables show every column without scrolling
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            for path, said in (
+                ("Start-up_support", "per 100 supported"),
+                ("Referral_policy", "keeps the most providers trading"),
+            ):
+                page.goto(f"{server}/{path}", wait_until="domcontentloaded")
+                for label, value in (
+                    ("Months to simulate", "36"),
+                    ("Replications per scenario", "20"),
+                ):
+                    field = page.get_by_role("spinbutton", name=label)
+                    field.fill(value)
+                    field.press("Enter")
+                    page.wait_for_timeout(800)
+                page.get_by_role("button", name="Compare", exact=True).click()
+                expect(page.get_by_text(said).first).to_be_visible(timeout=RUN_TIMEOUT_S * 1000)
+                table = page.locator("[data-testid='stDataFrame']").first
+                expect(table).to_be_visible()
+                page.wait_for_timeout(1000)
+                assert _fits(page, table, 1400)
+                hidden = table.evaluate(
+                    "t => { const s = t.querySelector('.dvn-scroller');"
+                    " return s ? s.scrollWidth - s.clientWidth : -1; }"
+                )
+                shots.append(_shot(page, f"{path}_compared", 1400))
+                assert hidden == 0, f"{path}: {hidden} px of the table hidden at 1400 px"
+            page.close()
+        finally:
+            browser.close()
+    for shot in shots:
+        assert shot.stat().st_size > 5_000, shot

@@ -199,3 +199,28 @@ def test_goal_curve_shows_band_estimate_target_and_answer():
     shapes = [s.type for s in fig.layout.shapes]
     assert shapes.count("line") == 2  # the target and the answer
     assert fig.layout.xaxis.title.text == "price"
+
+
+def test_tornado_of_a_share_is_drawn_in_percentage_points() -> None:
+    # a made-up table: the chart only scales what the sensitivity measured
+    table = pd.DataFrame(
+        {
+            "param": ["business.start_cash"],
+            "low_value": [7200.0],
+            "high_value": [10800.0],
+            "low_effect": [-0.031],
+            "low_lower": [-0.05],
+            "low_upper": [-0.012],
+            "high_effect": [0.02],
+            "high_lower": [0.004],
+            "high_upper": [0.036],
+        }
+    )
+    table.attrs["metric"] = "survival_36"
+    fig = charts.tornado(table)
+    low, high = fig.data
+    assert list(low.x) == pytest.approx([-3.1]) and list(high.x) == pytest.approx([2.0])
+    assert list(high.error_x.array) == pytest.approx([3.6 - 2.0])
+    assert fig.layout.xaxis.title.text == (
+        "change in the chance still trading at 3 years (percentage points)"
+    )

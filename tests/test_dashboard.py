@@ -115,8 +115,9 @@ def test_run_shows_the_headline_figures_charts_and_downloads() -> None:
         "Still trading after 1 year",
         "Still trading after 2 years",
         "Median month it starts covering its costs",
+        "Median month of failure (among failures)",
         "Most common cause of failure",
-        "Cost per delivered hour",
+        "Cost per delivered hour (pooled)",
     ):
         assert label in shown, f"{label} missing from {list(shown)}"
     # The same plan, replications and seed run here without the dashboard: the shares shown
@@ -133,8 +134,9 @@ def test_run_shows_the_headline_figures_charts_and_downloads() -> None:
         assert shown[label] == f"{100 * alive / REPS:.0f}%", label
     assert failed.any() and not failed.all()  # a share that could be shown wrongly
     captions = " ".join(c.value for c in at.caption)
-    assert "95% CI" in captions and "vs average price" in captions
-    paragraph = at.info[0].value
+    assert "95% CI" in captions and "vs income" in captions
+    assert at.info[0].value.startswith("This plan")  # the verdict comes first
+    paragraph = at.info[1].value
     assert f"In {REPS} simulated futures" in paragraph and "main risk" in paragraph.lower()
     assert len(at.get("plotly_chart")) == 6
     facts = at.expander(key="plan.facts")
@@ -149,7 +151,7 @@ def test_run_shows_the_headline_figures_charts_and_downloads() -> None:
 
 def margin(at: AppTest) -> float:
     """Average price minus cost per delivered hour, from the cost metric's delta."""
-    delta = next(m.delta for m in at.metric if m.label == "Cost per delivered hour")
+    delta = next(m.delta for m in at.metric if m.label == "Cost per delivered hour (pooled)")
     return pounds(delta.split()[0])
 
 

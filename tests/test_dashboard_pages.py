@@ -47,10 +47,27 @@ def test_support_page_compares_each_kind_of_support() -> None:
         "Coordinator for 12 months",
         "Introductions for 6 months",
     ]
-    assert costs["Cost per business supported"].iloc[0] == "£3,000"
+    assert costs["Cost per business"].iloc[0] == "£3,000"
     differences = at.dataframe[1].value
     assert "still trading at month 36" in set(differences["Measure"])
     assert len(at.get("plotly_chart")) == 2
+    # the verdict comes first and states the table's figures for the option it names
+    said = at.info[0].value
+    named = re.match(r"(?:No kind .* with )?“(?P<name>[^”]+)”", said.replace("\n", " "))
+    assert named, said
+    row = costs.set_index("Support").loc[named["name"]]
+    extra = row["Extra per 100 (95% CI)"]  # '+6.7 (+0.1 to +13.2)'
+    value, interval = extra.split(" ", 1)
+    low, high = interval.strip("()").split(" to ")
+    assert f"{value} per 100 supported (95% CI {low} to {high})" in said
+    if float(low) > 0:  # the CI excludes 0: the best option, named with its cost
+        best = max(costs["Extra per 100 (95% CI)"], key=lambda t: float(t.split()[0]))
+        assert extra == best
+        assert f"from {row['Trading without']} to {row['Trading with']}" in said
+        assert row["Cost per extra business (95% CI)"].split(" ")[0] in said
+        assert "Why: failures by month 36 without and with it" in said
+    else:
+        assert said.startswith("No kind of support changes") and "noise of 30" in said
 
 
 def test_support_page_compares_only_the_ticked_kinds() -> None:
@@ -103,9 +120,7 @@ def test_policy_page_compares_council_policies() -> None:
     ]
     pays = {
         policy: float(value.lstrip("£"))
-        for policy, value in zip(
-            table["Policy"], table["Council pays per delivered hour"], strict=True
-        )
+        for policy, value in zip(table["Policy"], table["Council pays per hour"], strict=True)
     }
     # the council's rate rises with its uplift, so it pays at least its starting rate
     assert pays["Open framework, equal share"] >= 24.10

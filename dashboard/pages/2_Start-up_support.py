@@ -23,6 +23,7 @@ kinds, options = page.support_inputs()
 months, reps, seed = ui.run_settings("support", plan, default_reps=200)
 comparison, table = page.run(plan, kinds, options, months, reps, seed)
 if comparison is not None:
+    page.verdict(comparison, table)
     st.plotly_chart(
         charts.survival_comparison(comparison.names, comparison.results),
         key="support.chart.survival",
