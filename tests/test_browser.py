@@ -165,9 +165,18 @@ WIDTHS = (1400, 400)
 PLAN_TABS = ("Business", "Costs", "Start-up support", "Run")
 
 
-def _fits(page: Any, locator: Any, width: int) -> bool:
-    box = locator.bounding_box()
-    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+def _fits(page: Any, locator: Any, width: int, wait_ms: int = 15_000) -> bool:
+    """The element lies within the window's width, once the page has laid it out (a loaded
+    machine may draw the tabs in one row before the style that wraps them applies)."""
+    from playwright.sync_api import expect
+
+    expect(locator).to_be_visible(timeout=30_000)
+    for _ in range(wait_ms // 250):
+        box = locator.bounding_box()
+        if box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width:
+            return True
+        page.wait_for_timeout(250)
+    return False
 
 
 def _shot(page: Any, name: str, width: int) -> Path:
