@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 
 from sim.formatting import is_share_metric, metric_words
 from sim.report import pounds
-from sim.results import declined_by_channel, month_values
+from sim.results import by_days, declined_by_channel, month_values
 from sim.whatif import param_value, target_words
 
 BLUE = "#1f6fb4"
@@ -212,9 +212,16 @@ def _survival_axes(fig: go.Figure) -> None:
 
 
 def income_vs_costs(results: Any) -> go.Figure:
-    """Average income earned and costs (owner's minimum drawings included) per month, with
-    the months whose average result is a loss marked."""
-    monthly = results.monthly.assign(loss=lambda m: (m["operating_result"] < 0).astype(float))
+    """Average income earned and costs (owner's minimum drawings included) per month, by
+    days (:func:`sim.results.by_days`: a month of five weekly settlements and one of four on
+    the same footing, so a steady business is a flat line), with the months whose average
+    result is a loss marked."""
+    days = by_days(results.monthly)
+    monthly = days.assign(
+        income_earned=days["income"],
+        operating_result=days["result"],
+        loss=(days["result"] < 0).astype(float),
+    )
     means = monthly_means(monthly, ["income_earned", "costs", "operating_result", "loss"])
     fig = go.Figure()
     fig.add_trace(
@@ -253,7 +260,7 @@ def income_vs_costs(results: Any) -> go.Figure:
         )
     )
     fig.update_yaxes(
-        title="£ a month (costs incl. owner's drawings)",
+        title="£ a month, by days (costs incl. owner's drawings)",
         tickprefix="£",
         tickformat=",.0f",
     )

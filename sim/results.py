@@ -291,6 +291,37 @@ def failure_causes(runs: Columns) -> dict[str, Any]:
 # --- monthly panel -------------------------------------------------------------------------
 
 
+WEEKLY_COSTS = ("cost_wages", "cost_oncosts", "cost_mileage", "cost_bought_cover")
+WEEKS_PER_MONTH = 365.25 / 12 / 7  # 4.35: the weeks in an average month
+
+
+def by_days(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Each month's income earned, costs and operating result with the amounts that accrue
+    week by week (care income; wages, on-costs, mileage and bought-in cover) spread over the
+    month's days: scaled from the month's 4 or 5 weekly settlements to 4.35 weeks.
+
+    The model settles care weekly and closes the books monthly, so a month with five
+    settlements books a quarter more care than one with four; by days, a month is a month and
+    a steady business shows a flat line. Monthly costs (overheads, fees, the owner's minimum
+    drawings) are as booked. Columns ``month``, ``income``, ``costs``, ``result``.
+    """
+    import pandas as pd  # here: the CLI's summary never needs it
+
+    scale = WEEKS_PER_MONTH / monthly["weeks_settled"].to_numpy(float)
+    weekly_costs = sum(monthly[c].to_numpy(float) for c in WEEKLY_COSTS)
+    income = monthly["income_earned"].to_numpy(float) * scale
+    costs = monthly["costs"].to_numpy(float) + weekly_costs * (scale - 1.0)
+    return pd.DataFrame(
+        {
+            "month": monthly["month"].to_numpy(),
+            "income": income,
+            "costs": costs,
+            "result": income - costs,
+        },
+        index=monthly.index,
+    )
+
+
 def share_of_months_not_covering_costs(monthly: Columns) -> float:
     """Share of all trading months (all rows, all replications) with an operating loss.
 

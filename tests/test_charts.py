@@ -81,10 +81,21 @@ def test_income_vs_costs_marks_the_months_not_covering_costs(
 ) -> None:
     fig = charts.income_vs_costs(results)
     assert names(fig) == ["Income earned", "Costs", "Not covering costs"]
-    means = results.monthly.groupby("month")[["income_earned", "costs"]].mean()
-    np.testing.assert_allclose(fig.data[0].y, means["income_earned"], rtol=1e-5)
+    # by days: the weekly amounts of each row scaled from its weekly settlements to 4.35 weeks
+    m = results.monthly
+    scale = (365.25 / 12 / 7) / m["weeks_settled"]
+    weekly = m[["cost_wages", "cost_oncosts", "cost_mileage", "cost_bought_cover"]].sum(axis=1)
+    days = pd.DataFrame(
+        {
+            "month": m["month"],
+            "income": m["income_earned"] * scale,
+            "costs": m["costs"] + weekly * (scale - 1),
+        }
+    )
+    means = days.groupby("month")[["income", "costs"]].mean()
+    np.testing.assert_allclose(fig.data[0].y, means["income"], rtol=1e-5)
     np.testing.assert_allclose(fig.data[1].y, means["costs"], rtol=1e-5)
-    short = means.index[means["income_earned"] < means["costs"]]
+    short = means.index[means["income"] < means["costs"]]
     assert list(fig.data[2].x) == list(short)
     assert len(short) > 0, "a start-up does not cover its costs in its first month"
 

@@ -227,6 +227,7 @@ class Provider:
             "continuity": 0.0,  # given by a settled regular carer
         }
         self.m_carer_changes = 0
+        self.m_weeks = 0  # weekly settlements this month
         self.m_carers_seen = 0  # people seen, summed over the clients who saw anyone
         self.m_clients_seen = 0
         self.m_hires = 0
@@ -279,6 +280,7 @@ class Provider:
         if self.failed:
             return
         self.week = week
+        self.m_weeks += 1
         if STEADY_WEEKS and self.steady and week < self.next_event_week and not self.waiting:
             quiet_week(self)
             bill_week(self, week)

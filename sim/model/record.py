@@ -85,6 +85,7 @@ COLUMNS: tuple[tuple[str, np.dtype], ...] = (
             "hours_cover",
             "hours_owner_cover",
             "hours_bought_cover",  # a holiday week's care bought from another provider
+            "weeks_settled",  # weekly settlements in the month: 4 or 5 (a month is 4.35 weeks)
         )
     ),
     *((f"hours_{payer}", _FLOAT) for payer in PAYERS),
@@ -218,6 +219,7 @@ def record(p: Provider, month: int, income: int, costs: int) -> None:
         hours["cover"],
         hours["owner_cover"],
         hours["bought_cover"],
+        p.m_weeks,
         *p.m_payer_hours.values(),
         *(income_by_payer[payer] / 100 for payer in PAYERS),
         hours["continuity"] / delivered if delivered > 0 else math.nan,
