@@ -24,6 +24,7 @@ from markdown_it import MarkdownIt
 from sim import report
 from sim.cashflow import CLOSING, TOTAL_PAYMENTS, TOTAL_RECEIPTS, Forecast
 from sim.plan_figures import plan_figures
+from sim.plan_verdict import plan_verdict
 from sim.scenario_file import Setting
 from sim.whatif import DEFAULT_PARAMS, PARAM_LABELS
 
@@ -76,10 +77,12 @@ class ReportParts:
 
 
 def verdict(results: Results, summary: dict[str, Any]) -> str:
-    """The plan's verdict: the Plan page's headline sentence and paragraph."""
+    """The plan's verdict as the Plan page gives it: whether it survives, when failures come
+    and why (:func:`sim.plan_verdict.plan_verdict`), then the page's paragraph."""
     figures = plan_figures(summary, results.runs)
+    answer = plan_verdict(results, summary, figures)
     paragraph = report.plan_paragraph(summary, figures, results.scenario.business.name)
-    return f"{report.headline(summary)} {paragraph}"
+    return f"{answer.text} {paragraph}"
 
 
 def _years(month: int) -> str:

@@ -17,6 +17,7 @@ from sim import cashflow as cf
 from sim import report
 from sim.cli import app
 from sim.plan_figures import plan_figures
+from sim.plan_verdict import plan_verdict
 from sim.scenario import DEFAULT_SCENARIO
 from sim.workbook import sheet_rows
 
@@ -122,7 +123,9 @@ def test_html_holds_the_verdict_and_charts_and_loads_nothing(
     summary = results.summary()
     figures = plan_figures(summary, results.runs)
     paragraph = report.plan_paragraph(summary, figures, results.scenario.business.name)
-    assert html.escape(report.headline(summary)) in page
+    answer = plan_verdict(results, summary, figures)  # the Plan page's verdict, with its why
+    assert answer.headline.startswith("This plan") and answer.reason
+    assert html.escape(answer.text) in page
     assert html.escape(paragraph) in page
     assert page.count('class="plotly-graph-div"') == 3  # survival, cash fan, tornado
     scripts = re.findall(r"<script\b[^>]*>", page)
