@@ -27,7 +27,7 @@ import typer
 from rich.console import Console
 
 from sim.errors import InputError
-from sim.output import check_target, write_folder
+from sim.output import WRITTEN, check_target, write_folder
 from sim.resources import available_cores
 from sim.scenario import (
     DEFAULT_SCENARIO,
@@ -406,6 +406,8 @@ def _write_out(out: Path, write: Callable[[Path], None], force: bool) -> None:
     try:
         write_folder(out, write, force=force)
     except KeyboardInterrupt as exc:
+        if WRITTEN in getattr(exc, "__notes__", ()):
+            raise _interrupted(exc, f"{out} was written just before the stop") from None
         raise _interrupted(exc, f"nothing written to {out}, which is as it was") from None
     except InputError as exc:
         raise _fail(str(exc)) from None

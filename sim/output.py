@@ -47,8 +47,9 @@ def check_target(folder: Path, force: bool, option: str = "--out") -> None:
     if not parent.is_dir():
         raise InputError(f"{option}: cannot create {folder}: {parent} is not a folder")
     try:
-        probe = tempfile.mkdtemp(prefix=f".{folder.name}.probe-", dir=parent)
-        os.rmdir(probe)
+        with _signals_deferred():  # a stop between the two would leave the probe behind
+            probe = tempfile.mkdtemp(prefix=f".{folder.name}.probe-", dir=parent)
+            os.rmdir(probe)
     except OSError as exc:
         raise InputError(
             f"{option}: cannot write {folder}: {exc.strerror or exc} in {parent}"
@@ -61,6 +62,9 @@ def _existing_ancestor(path: Path) -> Path:
     return path
 
 
+WRITTEN = "written"  # note on a stop that landed after the new folder was put in place
+
+
 def write_folder(folder: Path, write: Callable[[Path], None], force: bool = False) -> None:
     """Call ``write(tmp)`` to fill a temporary folder, then put it at ``folder`` atomically.
 
@@ -71,14 +75,23 @@ def write_folder(folder: Path, write: Callable[[Path], None], force: bool = Fals
     folder = Path(folder)
     check_target(folder, force)
     folder.absolute().parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}{PARTIAL}", dir=folder.absolute().parent))
+    tmp: Path | None = None
+    swapped = False
     try:
+        with _signals_deferred():  # a stop lands once ``tmp`` is known, so it is removed
+            tmp = Path(
+                tempfile.mkdtemp(prefix=f".{folder.name}{PARTIAL}", dir=folder.absolute().parent)
+            )
         write(tmp)
         _sync(tmp)
         with _signals_deferred():
             _swap(tmp, folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+            swapped = True
+    except BaseException as exc:
+        if swapped:  # the stop came during the swap and lands after it: the new run is there
+            exc.add_note(WRITTEN)
+        elif tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 

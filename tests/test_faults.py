@@ -18,12 +18,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 import sim
-from sim import experiment, resources
+from sim import experiment, output, resources
 from sim.errors import InputError
 from sim.stopping import RunFailed
 from tests.conftest import ROOT
@@ -230,6 +231,53 @@ def test_ctrl_c_while_writing_keeps_the_previous_run(previous_run: Path) -> None
     assert_one_line(stderr, "interrupted by SIGINT", "nothing written to")
     assert snapshot(previous_run) == before
     assert sorted(p.name for p in parent.iterdir()) == ["out"]
+
+
+def _stop_after(real: Any, when: str = "") -> Any:
+    """``real``, then a Ctrl-C to this process, as if the user pressed it at that moment
+    (only for calls whose ``prefix`` holds ``when``, if given)."""
+
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        if when in kwargs.get("prefix", ""):
+            signal.raise_signal(signal.SIGINT)
+        return result
+
+    return stopped
+
+
+def test_a_stop_just_as_the_temporary_folder_is_made_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window between making the temporary folder and writing into it (and between
+    making the writability probe and removing it): the stop lands once the folder is known,
+    so it is removed, and the target is as it was (missing)."""
+    real = output.tempfile.mkdtemp
+    written: list[Path] = []
+    for when in (".probe-", output.PARTIAL):
+        monkeypatch.setattr(output.tempfile, "mkdtemp", _stop_after(real, when))
+        with pytest.raises(KeyboardInterrupt) as stop:
+            output.write_folder(tmp_path / "out", lambda tmp: written.append(tmp))
+        assert output.WRITTEN not in getattr(stop.value, "__notes__", ())
+        assert list(tmp_path.iterdir()) == [], when
+    assert written == []  # stopped before anything was written
+
+
+def test_a_stop_during_the_swap_lands_after_it_and_says_the_run_was_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop during the two renames is held until they are done: the new folder is in
+    place, the old one gone, and the interruption says so (the CLI then says it was
+    written, not "nothing written")."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "a.txt").write_text("old")
+    monkeypatch.setattr(output, "_swap", _stop_after(output._swap))
+    with pytest.raises(KeyboardInterrupt) as stop:
+        output.write_folder(folder, lambda tmp: (tmp / "a.txt").write_text("new"), force=True)
+    assert output.WRITTEN in stop.value.__notes__
+    assert (folder / "a.txt").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
 def test_a_killed_worker_is_retried_and_the_run_completes(tmp_path: Path) -> None:
