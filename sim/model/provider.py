@@ -183,7 +183,6 @@ class Provider:
         self.wage = max(sc.staff.wage_per_hour, floor)  # never below the legal minimum
         self.overhead_factor = 1.0
         self.cover_price = sc.business.holiday_cover_price_per_hour  # £ a client hour
-        self.buy_cover = self.cover_price > 0
         self.min_drawings = sc.owner.min_drawings_per_month  # £ a month, rises yearly
         self.fixed_monthly = sum(sc.costs.fixed_monthly.values())  # £ a month, at start prices
         # £ a year at start prices, the CQC fee apart (it follows the clients: money.cqc_fee)
@@ -307,7 +306,8 @@ class Provider:
             quiet_week(self)
         else:  # (a quiet week's saved pay has no sick pay: a sick week is settled in full)
             owner_extra = self.sc.owner.extra_cover_hours_per_week * (1.0 - off(self.owner))
-            settle_week(self.clients, self.workers, self.owner, owner_extra, self.buy_cover)
+            buy = self.cover_price > 0  # 0: a holiday week nobody covers is missed
+            settle_week(self.clients, self.workers, self.owner, owner_extra, buy)
             self.m_owner_hours += self.owner.worked + self.owner_admin * (1.0 - off(self.owner))
             pay_staff(self)
             earn_and_keep(self)
