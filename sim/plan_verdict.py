@@ -16,36 +16,16 @@ quartiles). The reason is the mechanism the results show, not a canned story:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sim.formatting import pct, pounds
-from sim.report import EARLY_MONTHS, _years, cause_words
+from sim.report import EARLY_MONTHS, Verdict, _years, cause_words
+from sim.results import month_quartiles
 
-__all__ = ["EARLY_MONTHS", "PlanVerdict", "early_cash", "failure_timing", "plan_verdict"]
-
-
-@dataclass(frozen=True)
-class PlanVerdict:
-    """``headline``: the chance of surviving and when failures come; ``reason``: why."""
-
-    headline: str
-    reason: str
-    figures: dict[str, Any]
-
-    @property
-    def text(self) -> str:
-        return f"{self.headline} {self.reason}".strip()
-
-
-def _quartiles(months: np.ndarray) -> dict[str, int]:
-    """Quartiles as months that happened (the smallest month by which at least a quarter, a
-    half, three quarters of these failures had come)."""
-    q1, q2, q3 = np.quantile(months, [0.25, 0.5, 0.75], method="inverted_cdf")
-    return {"q1": int(q1), "median": int(q2), "q3": int(q3)}
+__all__ = ["EARLY_MONTHS", "early_cash", "failure_timing", "plan_verdict"]
 
 
 def failure_timing(runs: pd.DataFrame) -> dict[str, Any] | None:
@@ -55,7 +35,7 @@ def failure_timing(runs: pd.DataFrame) -> dict[str, Any] | None:
     if not failed.any():
         return None
     months = runs["failure_month"].astype(float).to_numpy()[failed]
-    return {"n_failed": int(failed.sum()), "share": float(failed.mean()), **_quartiles(months)}
+    return {"n_failed": int(failed.sum()), "share": float(failed.mean()), **month_quartiles(months)}
 
 
 def early_cash(results: Any, horizon: int = EARLY_MONTHS) -> dict[str, Any] | None:
@@ -83,7 +63,7 @@ def early_cash(results: Any, horizon: int = EARLY_MONTHS) -> dict[str, Any] | No
     shortfall = -overdraft - by_rep["lowest"].to_numpy(float)
     return {
         "n": int(early.sum()),
-        "timing": _quartiles(month[early]),
+        "timing": month_quartiles(month[early]),
         "start_cash": float(results.scenario.business.start_cash),
         "overdraft": overdraft,
         "paid": float(by_rep["paid"].median()),
@@ -184,7 +164,7 @@ def _trade_reason(cause: str, share: float, facts: dict[str, Any] | None) -> str
     )
 
 
-def plan_verdict(results: Any, summary: dict[str, Any], figures: dict[str, Any]) -> PlanVerdict:
+def plan_verdict(results: Any, summary: dict[str, Any], figures: dict[str, Any]) -> Verdict:
     """The verdict on a plan from its results, summary and
     :func:`sim.plan_figures.plan_figures` (whose survival entry at 3 years, or the last, it
     states, so it agrees with the page's metrics)."""
@@ -194,11 +174,11 @@ def plan_verdict(results: Any, summary: dict[str, Any], figures: dict[str, Any])
     headline = _headline(entry, figures["replications"], figures["horizon"], timing)
     found: dict[str, Any] = {"survival": entry, "timing": timing}
     if timing is None:
-        return PlanVerdict(headline, "", found)
+        return Verdict(headline, "", found)
     cash = early_cash(results)
     found["early_cash"] = cash
     if cash is not None and 2 * cash["n"] >= timing["n_failed"]:
-        return PlanVerdict(headline, _start_cash_reason(cash, timing["n_failed"]), found)
+        return Verdict(headline, _start_cash_reason(cash, timing["n_failed"]), found)
     cause = figures["cause"]
     reason = _trade_reason(cause["cause"], cause["share"], summary.get("breakeven_facts"))
-    return PlanVerdict(headline, reason, found)
+    return Verdict(headline, reason, found)

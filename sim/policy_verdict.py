@@ -15,18 +15,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from sim.council import policy_table
-from sim.report import cause_words, pct, points, pounds, signed_points
-from sim.results import failure_causes, mean_with_ci, paired_difference, still_trading
+from sim.report import Verdict, cause_words, pct, points, pounds, signed_points
+from sim.results import (
+    failure_causes,
+    mean_with_ci,
+    month_quartiles,
+    paired_difference,
+    still_trading,
+)
 from sim.scenario import Scenario
 
 __all__ = [
     "REFUSAL_WORDS",
     "PolicyEvidence",
-    "PolicyVerdict",
     "days_to_invoice",
     "policy_evidence",
     "policy_verdict",
@@ -95,13 +99,6 @@ def _per_rep(rows: pd.DataFrame, column: str, how: str, reps: pd.Index) -> pd.Se
     return values.reindex(reps, fill_value=0.0)
 
 
-def _quartiles(months: np.ndarray) -> dict[str, int]:
-    """Lower quartile, median and upper quartile as months that happened (the smallest month
-    by which at least a quarter, a half, three quarters of these failures had come)."""
-    q1, q2, q3 = np.quantile(months, [0.25, 0.5, 0.75], method="inverted_cdf")
-    return {"q1": int(q1), "median": int(q2), "q3": int(q3)}
-
-
 def policy_evidence(name: str, results: Any, month: int) -> PolicyEvidence:
     """The mechanism figures of one policy's results, up to ``month``."""
     scenario: Scenario = results.scenario
@@ -134,7 +131,7 @@ def policy_evidence(name: str, results: Any, month: int) -> PolicyEvidence:
         reps=len(runs),
         failures=int(failed_by.sum()),
         causes=dict(causes["counts"]),
-        failure_months={c: _quartiles(months[by_cause == c]) for c in causes["counts"]},
+        failure_months={c: month_quartiles(months[by_cause == c]) for c in causes["counts"]},
         peak_owed=mean_with_ci(per_rep["peak_owed"]),
         peak_council_clients=mean_with_ci(per_rep["peak_council_clients"]),
         clients=mean_with_ci(per_rep["clients"]),
@@ -148,20 +145,6 @@ def policy_evidence(name: str, results: Any, month: int) -> PolicyEvidence:
         start_cash=scenario.business.start_cash,
         per_rep=per_rep,
     )
-
-
-@dataclass(frozen=True)
-class PolicyVerdict:
-    """The verdict: ``headline`` (most and fewest still trading, against the reference) and
-    ``reason`` (the mechanism behind the gap, or that the gap is within noise)."""
-
-    headline: str
-    reason: str
-    figures: dict[str, Any]
-
-    @property
-    def text(self) -> str:
-        return f"{self.headline} {self.reason}".strip()
 
 
 # --- words ---------------------------------------------------------------------------------
@@ -348,7 +331,7 @@ def _mechanism(low: PolicyEvidence, high: PolicyEvidence) -> str:
 
 def policy_verdict(
     names: Sequence[str], results: Sequence[Any], table: pd.DataFrame | None = None
-) -> PolicyVerdict:
+) -> Verdict:
     """The verdict on compared council policies (the first is the reference).
 
     Args:
@@ -367,14 +350,14 @@ def policy_verdict(
     reference = label[0]
     figures: dict[str, Any] = {"month": month, "highest": names[high], "lowest": names[low]}
     if len(names) == 1:
-        return PolicyVerdict(
+        return Verdict(
             f"Under {label[0]}, {_survival(table.iloc[0])} of providers are still trading at "
             f"month {month}.",
             "Choose at least two policies to compare.",
             figures,
         )
     if high == low:  # argmax and argmin are both the first when all are equal
-        return PolicyVerdict(
+        return Verdict(
             f"At month {month} every policy keeps the same share of providers trading: "
             f"{_survival(table.iloc[0])}.",
             f"No policy changes survival beyond {noise}.",
@@ -409,9 +392,9 @@ def policy_verdict(
             if high and low
             else "."
         )
-        return PolicyVerdict(headline, reason, figures)
+        return Verdict(headline, reason, figures)
     evidence = [policy_evidence(names[i], results[i], month) for i in (low, high)]
     figures["evidence"] = evidence
     mechanism = _mechanism(*evidence)
     reason = f"Why {label[low]} keeps fewer trading than {label[high]}{gap_words}: " + mechanism
-    return PolicyVerdict(headline, reason if mechanism else "", figures)
+    return Verdict(headline, reason if mechanism else "", figures)

@@ -6,7 +6,22 @@ Shared by the command line and the dashboard so both say the same thing the same
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A page's verdict: ``headline`` (the answer to the page's question) and ``reason`` (the
+    mechanism behind it; empty when there is none to give), with the ``figures`` they state."""
+
+    headline: str
+    reason: str
+    figures: dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        return f"{self.headline} {self.reason}".strip()
 
 
 def pct(value: float | None) -> str:

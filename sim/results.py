@@ -248,6 +248,13 @@ def _rows(table: Columns) -> int:
     return len(table)
 
 
+def month_quartiles(months: np.ndarray) -> dict[str, int]:
+    """Lower quartile, median and upper quartile as months that happened (the smallest month
+    by which at least a quarter, a half, three quarters of these failures had come)."""
+    q1, q2, q3 = np.quantile(months, [0.25, 0.5, 0.75], method="inverted_cdf")
+    return {"q1": int(q1), "median": int(q2), "q3": int(q3)}
+
+
 def median_failure_month(runs: Columns) -> dict[str, float | int | None]:
     """Median month of failure among replications that fail, and how many failed.
 

@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from sim.formatting import CODE_LABELS, SCIENTIFIC
-from tests.test_dashboard import APP, TIMEOUT
+from tests.test_dashboard_pages import page
 
 #: Codes that must never be shown as they are: those with an underscore anywhere in text,
 #: and every code as a whole drop-down option or table cell (``none`` is a plain word too).
@@ -94,13 +94,6 @@ def problems(at: AppTest) -> list[str]:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     st.cache_data.clear()
-
-
-def page(path: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-    at.switch_page(path).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def click(at: AppTest, key: str) -> AppTest:

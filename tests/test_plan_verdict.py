@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import sim
 from dashboard import state as S
-from sim import plan_figures, plan_verdict
+from sim import plan_figures, plan_verdict, report
 from sim.formatting import pct, pounds
 from sim.scenario import DEFAULT_SCENARIO
 from tests.test_dashboard import click_run, field, metrics, open_page
@@ -21,7 +21,7 @@ from tests.test_dashboard import click_run, field, metrics, open_page
 REPS = 40
 
 
-def verdict(overrides: dict[str, object]) -> tuple[plan_verdict.PlanVerdict, sim.Results]:
+def verdict(overrides: dict[str, object]) -> tuple[report.Verdict, sim.Results]:
     plan = sim.load_scenario(DEFAULT_SCENARIO).with_overrides(overrides)
     results = sim.run(plan, reps=REPS, seed=11, workers=1)
     summary = results.summary()
